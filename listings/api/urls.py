@@ -1,0 +1,4 @@
+"""REST endpoints of the listings app, mounted under /api/v1/."""
+
+app_name = "listings_api"
+urlpatterns: list = []

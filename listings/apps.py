@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ListingsConfig(AppConfig):
+    name = "listings"
+    label = "fm_listings"  # prefixed so it never clashes with a host site's app
+    verbose_name = _("Face market: listings")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class MarketplaceConfig(AppConfig):
+    name = "marketplace"
+    label = "fm_marketplace"  # prefixed so it never clashes with a host site's app
+    verbose_name = _("Face market")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)
+        from .services import role_groups_sync
+
+        # Like django.contrib.auth's create_permissions: keep the role groups in step with the code.
+        post_migrate.connect(_sync_roles_after_migrate, sender=self, dispatch_uid="fm_role_groups_sync")
+        self._role_groups_sync = role_groups_sync
+
+
+def _sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
+    sender._role_groups_sync(using=using)

@@ -1,0 +1,9 @@
+from .navigation import nav_for_roles
+from .selectors import user_roles
+
+
+def market_roles(request) -> dict:
+    """The signed-in user's roles and the navigation they get (one entry list per role)."""
+    user = getattr(request, "user", None)
+    roles = user_roles(user) if user is not None else []
+    return {"market_roles": roles, "market_nav": nav_for_roles(roles)}

@@ -1,0 +1,32 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .roles import SELF_SERVICE_ROLES
+
+
+class SignupForm(forms.Form):
+    """Input for ``user_signup``; the service does the work and the password validation."""
+
+    role = forms.ChoiceField(
+        label=_("I want to"),
+        choices=[(r.value, r.label) for r in SELF_SERVICE_ROLES],
+        widget=forms.RadioSelect,
+    )
+    username = forms.CharField(label=_("Username"), max_length=150)
+    email = forms.EmailField(label=_("Email"))
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        User = get_user_model()
+        if User._default_manager.filter(**{f"{User.USERNAME_FIELD}__iexact": username}).exists():
+            raise forms.ValidationError(_("That username is taken."))
+        return username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return data

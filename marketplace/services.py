@@ -1,0 +1,50 @@
+"""Writes of the marketplace app: accounts and roles (deal services join them later)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
+from django.db import DEFAULT_DB_ALIAS, transaction
+
+from .roles import ROLE_PERMISSIONS, SELF_SERVICE_ROLES, Role, role_group_name
+
+
+@transaction.atomic
+def role_groups_sync(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, Group]:
+    """Create the role groups and give each exactly its permissions. Safe to run repeatedly."""
+    groups: dict[str, Group] = {}
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role_group_name(role))
+        perms = Permission.objects.using(using).filter(
+            content_type__app_label="fm_marketplace", codename__in=codenames
+        )
+        group.permissions.set(perms)
+        groups[role] = group
+    return groups
+
+
+@transaction.atomic
+def user_role_grant(*, user, role: str) -> None:
+    group = Group.objects.filter(name=role_group_name(role)).first()
+    if group is None:
+        group = role_groups_sync()[Role(role)]
+    user.groups.add(group)
+    # the permission cache on the instance would otherwise hide the new role until reload
+    for cache in ("_perm_cache", "_group_perm_cache", "_user_perm_cache"):
+        user.__dict__.pop(cache, None)
+
+
+@transaction.atomic
+def user_signup(*, username: str, email: str, password: str, role: str):
+    """Register a seller or a buyer. Moderators are appointed by staff, never self-chosen."""
+    if role not in SELF_SERVICE_ROLES:
+        raise ValueError(f"Role {role!r} cannot be chosen at sign-up")
+    User = get_user_model()
+    user = User(**{User.USERNAME_FIELD: username}, email=email)
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    user_role_grant(user=user, role=role)
+    return user

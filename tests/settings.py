@@ -1,0 +1,24 @@
+"""Test settings: the site's own settings with fast hashing, in-memory mail and a private media dir."""
+
+import os
+import tempfile
+
+os.environ.setdefault("SECRET_KEY", "tests-" + "k" * 60)
+
+from marketplace.site.settings import *  # noqa: F403,E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = tempfile.mkdtemp(prefix="face-market-test-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="face-market-test-static-")
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# The integration tests' Celery worker runs in its own process on the database pytest created.
+if os.environ.get("FACE_MARKET_TEST_DB_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["FACE_MARKET_TEST_DB_NAME"]  # noqa: F405
