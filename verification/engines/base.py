@@ -9,9 +9,18 @@ template is stored with ``engine_id`` and ``model_hash``.
 from __future__ import annotations
 
 import abc
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+
+class FaceEngineConfigurationError(Exception):
+    """An engine cannot run as configured (missing model directory, no licence assertion, ...).
+
+    Raised at construction or first load, never at comparison time. The Django layer may re-raise it
+    as ``ImproperlyConfigured``; engines stay free of Django imports.
+    """
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,14 @@ class FaceEngine(abc.ABC):
     @abc.abstractmethod
     def dense_landmarks(self, image: np.ndarray) -> np.ndarray | None:
         """N x 3 float32 landmarks (x, y in pixels, z relative depth) of the main face, or None."""
+
+    def dense_landmarks_sequence(self, frames: Sequence[np.ndarray]) -> list[np.ndarray | None]:
+        """Dense landmarks for consecutive frames of one capture session.
+
+        Engines may override this with a tracker that carries state from frame to frame (faster and
+        steadier than detecting every frame); the default treats frames independently.
+        """
+        return [self.dense_landmarks(frame) for frame in frames]
 
     # -- comparison, shared by every engine ----------------------------------------------------
 

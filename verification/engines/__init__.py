@@ -1,0 +1,1 @@
+"""Face engines: detection, embedding and dense landmarks behind one small interface (base.FaceEngine)."""
