@@ -20,6 +20,9 @@ DEFAULTS: dict[str, Any] = {
     "CURRENCY": "CNY",
     "PLATFORM_COMMISSION_BPS": 1500,  # 15.00 %, in basis points so no float touches money
     "PAYMENT_GATEWAY": "payouts.gateways.sandbox.SandboxGateway",
+    # dotted paths of callables payouts notifies (on commit, via a task) of payment events by reference
+    "PAYMENT_EVENT_HANDLERS": ["marketplace.payment_events.payment_event_handle"],
+    "RECONCILIATION_WINDOW_DAYS": 35,  # how far back reconciliation compares ledger and gateway
     # faces
     "FACE_ENGINE": "verification.engines.dlib_engine.DlibFaceEngine",
     "FACE_ENGINE_OPTIONS": {},
@@ -30,9 +33,23 @@ DEFAULTS: dict[str, Any] = {
     "BIOMETRIC_CONSENT_VERSION": "2026-11",
     "RAW_CAPTURE_RETENTION_HOURS": 0,  # raw photos and frames go as soon as a verdict exists
     "LIVENESS_CHALLENGE_TTL_SECONDS": 180,
+    "REFERENCE_PHOTOS_MIN": 1,  # reference (listing) photos a seller uploads before the camera step
+    "REFERENCE_PHOTOS_MAX": 5,
+    "LIVENESS_FRAMES_MIN": 12,  # JPEG frames the webcam page uploads for one challenge
+    "LIVENESS_FRAMES_MAX": 60,
+    "LIVENESS_FRAME_MAX_BYTES": 600_000,
+    "ENROLLMENT_ABANDONED_HOURS": 24,  # an undecided enrollment expires and its captures go
     # deals
+    "CHECKOUT_TTL_MINUTES": 30,  # an unpaid checkout expires; a payment arriving later is refunded
     "USAGE_REPORT_REVIEW_DAYS": 7,
     "REVOCATION_NOTICE_DAYS": 60,
+    # listings
+    "LISTING_PHOTO_MAX_BYTES": 10 * 1024 * 1024,  # a portfolio photo upload
+    "LISTING_PHOTO_MAX_PIXELS": 40_000_000,  # refused before decoding: decompression bombs
+    "LISTING_PREVIEW_MAX_PX": 640,  # longest side of a public, watermarked preview
+    "LISTING_PREVIEW_WATERMARK": "FACE MARKET PREVIEW",
+    "CATALOGUE_PAGE_SIZE": 24,
+    "QUOTE_REQUEST_VALID_DAYS": 14,  # how long a seller's answer to a price-on-request stays valid
 }
 
 #: settings whose values are dotted paths, imported on access

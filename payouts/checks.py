@@ -1,0 +1,76 @@
+"""System checks of the payouts app (stable ids ``payouts.E0xx``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import Error, register
+from django.utils.module_loading import import_string
+
+from marketplace.conf import market_settings
+
+
+@register()
+def check_payouts_settings(app_configs=None, **kwargs) -> list:
+    from .gateways.base import PaymentGateway
+
+    errors = []
+    path = market_settings.raw("PAYMENT_GATEWAY")
+    gateway = None
+    try:
+        gateway = import_string(path) if isinstance(path, str) else path
+    except ImportError as exc:
+        errors.append(
+            Error(
+                f"FACE_MARKET['PAYMENT_GATEWAY'] = {path!r} cannot be imported: {exc}",
+                hint="Use payouts.gateways.sandbox.SandboxGateway or "
+                "payouts.gateways.stripe_gateway.StripeGateway.",
+                id="payouts.E001",
+            )
+        )
+    if gateway is not None and not (isinstance(gateway, type) and issubclass(gateway, PaymentGateway)):
+        errors.append(
+            Error(
+                f"FACE_MARKET['PAYMENT_GATEWAY'] = {path!r} is not a PaymentGateway.",
+                hint="Subclass payouts.gateways.base.PaymentGateway.",
+                id="payouts.E001",
+            )
+        )
+        gateway = None
+    if gateway is not None and getattr(gateway, "name", "") == "stripe":
+        if not getattr(settings, "STRIPE_SECRET_KEY", ""):
+            errors.append(
+                Error(
+                    "The Stripe gateway is configured but STRIPE_SECRET_KEY is not set.",
+                    hint="Set the STRIPE_SECRET_KEY environment variable (sk_live_... or sk_test_...).",
+                    id="payouts.E002",
+                )
+            )
+        if not getattr(settings, "STRIPE_WEBHOOK_SECRET", ""):
+            errors.append(
+                Error(
+                    "The Stripe gateway is configured but STRIPE_WEBHOOK_SECRET is not set: "
+                    "no webhook could be verified, so no payment would ever be recorded.",
+                    hint="Set STRIPE_WEBHOOK_SECRET to the endpoint's signing secret (whsec_...).",
+                    id="payouts.E003",
+                )
+            )
+    bps = market_settings.raw("PLATFORM_COMMISSION_BPS")
+    if isinstance(bps, bool) or not isinstance(bps, int) or not 0 <= bps <= 10_000:
+        errors.append(
+            Error(
+                "FACE_MARKET['PLATFORM_COMMISSION_BPS'] must be an int between 0 and 10000 (basis points).",
+                id="payouts.E004",
+            )
+        )
+    handlers = market_settings.raw("PAYMENT_EVENT_HANDLERS")
+    for handler in handlers if isinstance(handlers, list | tuple) else [handlers]:
+        try:
+            import_string(handler)
+        except (ImportError, TypeError) as exc:
+            errors.append(
+                Error(
+                    f"FACE_MARKET['PAYMENT_EVENT_HANDLERS'] entry {handler!r} cannot be imported: {exc}",
+                    id="payouts.E005",
+                )
+            )
+    return errors

@@ -1,0 +1,119 @@
+"""Statuses of holds, payments, refunds, transfers and payout accounts, with their allowed transitions.
+
+A transition is one conditional ``UPDATE ... SET status=<to> WHERE id=<id> AND status=<from>`` plus a
+history row in the same database transaction. Two racing callers can both *try*; the database lets
+exactly one of them see ``1 row updated``, which is what makes "a hold ends exactly once" hold even
+without a lock (the services still lock, for the ledger's sake).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class HoldStatus(models.TextChoices):
+    PENDING = "pending", _("Held in escrow")
+    RELEASED = "released", _("Released")
+    VOIDED = "voided", _("Voided (refunded)")
+
+
+class PaymentStatus(models.TextChoices):
+    REQUIRES_PAYMENT = "requires_payment", _("Awaiting payment")
+    PROCESSING = "processing", _("Processing")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    CANCELED = "canceled", _("Canceled")
+
+
+class RefundStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be paid out")
+    PAID = "paid", _("Paid out")
+    FAILED = "failed", _("Failed")
+    REVERSED = "reversed", _("Reversed")
+
+
+class PayoutAccountStatus(models.TextChoices):
+    PENDING = "pending", _("Onboarding not finished")
+    ACTIVE = "active", _("Active")
+    RESTRICTED = "restricted", _("Restricted")
+
+
+HOLD_TRANSITIONS: dict[str, frozenset[str]] = {
+    HoldStatus.PENDING: frozenset({HoldStatus.RELEASED, HoldStatus.VOIDED}),
+    HoldStatus.RELEASED: frozenset(),
+    HoldStatus.VOIDED: frozenset(),
+}
+
+PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    PaymentStatus.REQUIRES_PAYMENT: frozenset(
+        {PaymentStatus.PROCESSING, PaymentStatus.SUCCEEDED, PaymentStatus.FAILED, PaymentStatus.CANCELED}
+    ),
+    PaymentStatus.PROCESSING: frozenset(
+        {PaymentStatus.SUCCEEDED, PaymentStatus.FAILED, PaymentStatus.CANCELED}
+    ),
+    # a declined attempt may be followed by a successful one on the same payment intent
+    PaymentStatus.FAILED: frozenset(
+        {PaymentStatus.PROCESSING, PaymentStatus.SUCCEEDED, PaymentStatus.CANCELED}
+    ),
+    PaymentStatus.SUCCEEDED: frozenset(),
+    PaymentStatus.CANCELED: frozenset(),
+}
+
+REFUND_TRANSITIONS: dict[str, frozenset[str]] = {
+    RefundStatus.PENDING: frozenset({RefundStatus.SUCCEEDED, RefundStatus.FAILED}),
+    # Stripe can report a refund that had succeeded as failed later (the bank returned it)
+    RefundStatus.SUCCEEDED: frozenset({RefundStatus.FAILED}),
+    RefundStatus.FAILED: frozenset(),
+}
+
+TRANSFER_TRANSITIONS: dict[str, frozenset[str]] = {
+    TransferStatus.PENDING: frozenset({TransferStatus.PAID, TransferStatus.FAILED}),
+    TransferStatus.FAILED: frozenset({TransferStatus.PENDING}),  # retried
+    TransferStatus.PAID: frozenset({TransferStatus.REVERSED}),
+    TransferStatus.REVERSED: frozenset(),
+}
+
+#: model label -> its transition table (the history row names the entity by this label)
+MACHINES: dict[str, dict[str, frozenset[str]]] = {
+    "fm_payouts.EscrowHold": HOLD_TRANSITIONS,
+    "fm_payouts.GatewayPayment": PAYMENT_TRANSITIONS,
+    "fm_payouts.Refund": REFUND_TRANSITIONS,
+    "fm_payouts.Transfer": TRANSFER_TRANSITIONS,
+}
+
+
+class TransitionNotAllowed(ValueError):
+    """The state machine has no edge from the current status to the requested one."""
+
+
+def transition(obj, *, to: str, reason: str = "", extra: dict | None = None) -> bool:
+    """Move ``obj`` from the status it was read with to ``to``; ``False`` if someone else moved it first.
+
+    ``extra`` are further columns set by the same UPDATE (e.g. ``ended_at``), so they change only
+    when the status does.
+    """
+    from .models import StatusChange
+
+    model = type(obj)
+    table = MACHINES[model._meta.label]
+    source = obj.status
+    if to not in table.get(source, frozenset()):
+        raise TransitionNotAllowed(f"{model.__name__} {obj.pk}: {source} -> {to} is not allowed")
+    values = {"status": to, "updated_at": timezone.now(), **(extra or {})}
+    updated = model.objects.filter(pk=obj.pk, status=source).update(**values)
+    if updated != 1:
+        return False
+    StatusChange.objects.create(
+        entity=model._meta.label, entity_id=obj.pk, from_status=source, to_status=to, reason=reason[:500]
+    )
+    for field, value in values.items():
+        setattr(obj, field, value)
+    return True
