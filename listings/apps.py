@@ -7,3 +7,6 @@ class ListingsConfig(AppConfig):
     label = "fm_listings"  # prefixed so it never clashes with a host site's app
     verbose_name = _("Face market: listings")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -1,0 +1,65 @@
+"""Catalogue pagination with a capped count.
+
+Counting every match of a broad query is the costliest part of a catalogue page at 100k listings
+(the page itself comes straight off an index). Like most large catalogues we count up to a cap
+("1,000+ listings") and let people narrow the search instead of paging past it.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from marketplace.conf import market_settings
+
+CATALOGUE_COUNT_CAP = 1_000
+MAX_PAGE_SIZE = 100
+
+
+class CappedPaginator(Paginator):
+    cap = CATALOGUE_COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        # no ORDER BY and no joins: any cap+1 matching ids will do to know whether there are more
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def count_capped(self) -> bool:
+        return self.count > self.cap
+
+
+class CataloguePagination(PageNumberPagination):
+    django_paginator_class = CappedPaginator
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        self.page_size = int(market_settings.CATALOGUE_PAGE_SIZE)
+        return super().get_page_size(request)
+
+    def get_paginated_response(self, data):
+        paginator = self.page.paginator
+        return Response(
+            OrderedDict(
+                [
+                    ("count", min(paginator.count, paginator.cap)),
+                    ("count_is_capped", paginator.count_capped),
+                    ("next", self.get_next_link()),
+                    ("previous", self.get_previous_link()),
+                    ("results", data),
+                ]
+            )
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count_is_capped"] = {
+            "type": "boolean",
+            "description": f"True when more than {CATALOGUE_COUNT_CAP} listings match.",
+        }
+        return response

@@ -1,0 +1,120 @@
+"""Public pages: the catalogue and a listing with its live price calculator."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ..errors import ListingsError
+from ..filters import CatalogueFilterSet
+from ..forms import ScopeForm
+from ..permissions import is_buyer, owns
+from ..selectors import listing_for_viewer
+from ..selectors.catalogue import catalogue_base
+from ..services import listing_popularity_bump, quote_request_create
+from ..state import ListingStatus
+from ._helpers import form_errors_from, page_of
+
+DETAIL_VIEW_POPULARITY_POINTS = 1
+
+
+@require_GET
+def catalogue(request):
+    filterset = CatalogueFilterSet(request.GET, queryset=catalogue_base())
+    listings = filterset.qs if filterset.is_valid() else catalogue_base().none()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "listings/catalogue.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "page": page_of(request, listings),
+            "query_string": query.urlencode(),
+        },
+    )
+
+
+
+
+def _purchase_url(user, listing) -> str:
+    """Where a buyer takes this scope to check out, if the host installed the purchase flow.
+
+    Looked up by URL name so listings never imports the marketplace above it.
+    """
+    if listing.price_on_request or listing.status != ListingStatus.PUBLISHED or not is_buyer(user):
+        return ""
+    try:
+        return reverse("marketplace:checkout", args=[listing.pk])
+    except NoReverseMatch:
+        return ""
+
+
+@require_GET
+def listing_detail(request, listing_id: int):
+    listing = listing_for_viewer(user=request.user, listing_id=listing_id)
+    if listing is None:
+        raise Http404
+    if listing.status == ListingStatus.PUBLISHED and not owns(request.user, listing.seller_id):
+        listing_popularity_bump(listing_id=listing.pk, points=DETAIL_VIEW_POPULARITY_POINTS)
+    terms = listing.current_terms
+    return render(
+        request,
+        "listings/detail.html",
+        {
+            "listing": listing,
+            "terms": terms,
+            "profile": listing.profile,
+            "photos": listing.profile.photos.filter(preview_status="ready"),
+            "scope_form": ScopeForm(terms=terms) if terms else None,
+            "can_ask": is_buyer(request.user) and listing.price_on_request,
+            "purchase_url": _purchase_url(request.user, listing),
+        },
+    )
+
+
+@login_required
+@require_POST
+def quote_request_create_page(request, listing_id: int):
+    """A buyer asks a price-on-request listing's seller for a quote (form on the listing page)."""
+    listing = listing_for_viewer(user=request.user, listing_id=listing_id)
+    if listing is None or listing.current_terms is None:
+        raise Http404
+    if not is_buyer(request.user):
+        raise PermissionDenied
+    form = ScopeForm(request.POST, terms=listing.current_terms)
+    if form.is_valid():
+        try:
+            quote_request_create(
+                buyer=request.user,
+                listing=listing,
+                scope=form.scope(),
+                message=form.cleaned_data.get("message", ""),
+            )
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        except ListingsError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your request was sent. The seller will answer with a price."))
+            return redirect("listings:detail", listing_id=listing.pk)
+    return render(
+        request,
+        "listings/detail.html",
+        {
+            "listing": listing,
+            "terms": listing.current_terms,
+            "profile": listing.profile,
+            "photos": listing.profile.photos.filter(preview_status="ready"),
+            "scope_form": form,
+            "can_ask": True,
+        },
+        status=400,
+    )
