@@ -46,6 +46,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=f"needs Chromium at {CHROMIUM}"))
 
 
+@pytest.fixture(autouse=True)
+def celery_eager_unless_integration(request):
+    """Tasks run in-process except in tests marked ``integration``, which use the real worker.
+
+    With CELERY_BROKER_URL set, ``.delay`` would otherwise send work to a broker that no worker
+    of this test reads, or to a worker that cannot see this test's uncommitted transaction.
+    """
+    if "integration" in request.keywords:
+        yield
+        return
+    from celery import current_app
+
+    conf = current_app.conf
+    saved = (conf.task_always_eager, conf.task_eager_propagates)
+    conf.task_always_eager, conf.task_eager_propagates = True, True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = saved
+
+
 @pytest.fixture
 def make_user(db):
     from django.contrib.auth import get_user_model

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .forms import SignupForm
-from .health import health_report
-from .services import user_signup
+from ..forms import SignupForm
+from ..health import health_report
+from ..services import user_signup
 
 
 def home(request):

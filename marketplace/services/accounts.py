@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.db import DEFAULT_DB_ALIAS, transaction
 
-from .roles import ROLE_PERMISSIONS, SELF_SERVICE_ROLES, Role, role_group_name
+from ..roles import ROLE_PERMISSIONS, SELF_SERVICE_ROLES, Role, role_group_name
 
 
 @transaction.atomic

@@ -1,0 +1,131 @@
+"""Purchase API for buyers and host platforms: create an order, follow it, read licences."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from listings.errors import ListingsError
+
+from ..selectors import licence_for_viewer, licences_of_buyer, order_for_buyer
+from ..services import CheckoutRefused, order_create
+
+
+class PriceSerializer(serializers.Serializer):
+    """An amount in minor units with its currency and its display in the request's language."""
+
+    amount_minor = serializers.IntegerField()
+    currency = serializers.CharField()
+    display = serializers.CharField()
+
+    def to_representation(self, instance):
+        from django.utils.translation import get_language
+
+        return {
+            "amount_minor": instance.amount,
+            "currency": instance.currency,
+            "display": instance.format(get_language() or "en"),
+        }
+
+
+class OrderCreateSerializer(serializers.Serializer):
+    listing = serializers.IntegerField(min_value=1)
+    scope = serializers.DictField()
+    checkout_key = serializers.CharField(max_length=64)
+    return_url = serializers.URLField(required=False, allow_blank=True, max_length=900)
+
+
+class OrderSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    reference = serializers.CharField()
+    listing = serializers.IntegerField(source="listing_id")
+    terms_version = serializers.IntegerField(source="terms_version_id")
+    scope = serializers.DictField()
+    quote_lines = serializers.ListField(child=serializers.DictField())
+    amount = PriceSerializer()
+    status = serializers.CharField()
+    status_reason = serializers.CharField()
+    checkout_url = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+    licence = serializers.SerializerMethodField()
+
+    def get_licence(self, order) -> str | None:
+        licence = getattr(order, "licence", None) if order.status == "licensed" else None
+        return licence.reference if licence else None
+
+
+class LicenceSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    listing = serializers.IntegerField(source="listing_id")
+    terms_version = serializers.IntegerField(source="terms_version_id")
+    scope = serializers.DictField()
+    amount = PriceSerializer()
+    status = serializers.CharField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
+def _error(code: str, message: str, http_status=status.HTTP_400_BAD_REQUEST, **extra) -> Response:
+    return Response({"code": code, "message": message, **extra}, status=http_status)
+
+
+class OrderCreateView(APIView):
+    """Price a scope of a listing and start paying. The same ``checkout_key`` returns the same order."""
+
+    @extend_schema(request=OrderCreateSerializer, responses={201: OrderSerializer})
+    def post(self, request):
+        data = OrderCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            order = order_create(
+                buyer=request.user,
+                listing_id=data.validated_data["listing"],
+                scope=data.validated_data["scope"],
+                checkout_key=data.validated_data["checkout_key"],
+                return_url=data.validated_data.get("return_url", ""),
+            )
+        except PermissionDenied as exc:
+            return _error("not_a_buyer", str(exc), status.HTTP_403_FORBIDDEN)
+        except ValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else {"scope": exc.messages}
+            return _error("invalid_scope", "The scope is outside the licence terms.", errors=detail)
+        except CheckoutRefused as exc:
+            return _error(exc.code, exc.message, status.HTTP_409_CONFLICT)
+        except ListingsError as exc:
+            return _error(
+                exc.code, exc.message, status.HTTP_409_CONFLICT, categories=getattr(exc, "categories", [])
+            )
+        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class OrderDetailView(APIView):
+    @extend_schema(responses=OrderSerializer)
+    def get(self, request, public_id):
+        order = order_for_buyer(user=request.user, public_id=public_id)
+        if order is None:
+            raise Http404
+        return Response(OrderSerializer(order).data)
+
+
+class LicenceListView(generics.ListAPIView):
+    """The licences the signed-in buyer holds."""
+
+    serializer_class = LicenceSerializer
+
+    def get_queryset(self):
+        return licences_of_buyer(self.request.user)
+
+
+class LicenceDetailView(APIView):
+    """One licence, for its buyer, its seller or a moderator."""
+
+    @extend_schema(responses=LicenceSerializer)
+    def get(self, request, reference: str):
+        licence = licence_for_viewer(user=request.user, reference=reference)
+        if licence is None:
+            raise Http404
+        return Response(LicenceSerializer(licence).data)

@@ -1,0 +1,13 @@
+from .accounts import healthz, home, signup
+from .purchases import checkout_confirm, checkout_review, licence_detail, licences, order_detail
+
+__all__ = [
+    "checkout_confirm",
+    "checkout_review",
+    "healthz",
+    "home",
+    "licence_detail",
+    "licences",
+    "order_detail",
+    "signup",
+]

@@ -1,0 +1,124 @@
+"""Pages of the purchase flow: review the scope and price, confirm, pay, see the licence."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from listings.errors import ListingsError
+from listings.forms import ScopeForm
+from listings.selectors import listing_for_viewer, listing_quote
+
+from ..roles import Role
+from ..selectors import (
+    licence_for_viewer,
+    licence_receipt,
+    licences_of_buyer,
+    licences_of_seller,
+    order_for_buyer,
+    orders_of_buyer,
+    user_has_role,
+)
+from ..services import CheckoutRefused, order_create
+
+
+def _listing_and_form(request, listing_id: int):
+    if not user_has_role(request.user, Role.BUYER):
+        raise PermissionDenied
+    listing = listing_for_viewer(user=request.user, listing_id=listing_id)
+    if listing is None or listing.current_terms is None:
+        raise Http404
+    return listing, ScopeForm(request.POST, terms=listing.current_terms)
+
+
+def _form_error(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+@require_POST
+def checkout_review(request, listing_id: int):
+    """Step 1: the buyer's scope from the listing page, priced, with the terms to accept."""
+    listing, form = _listing_and_form(request, listing_id)
+    context = {"listing": listing, "form": form, "terms": listing.current_terms}
+    if form.is_valid():
+        try:
+            context["priced"] = listing_quote(listing=listing, scope=form.scope())
+            context["checkout_key"] = uuid.uuid4().hex
+        except ValidationError as exc:
+            _form_error(form, exc)
+        except ListingsError as exc:
+            form.add_error(None, exc.message)
+    return render(
+        request, "marketplace/checkout_review.html", context, status=200 if "priced" in context else 400
+    )
+
+
+@login_required
+@require_POST
+def checkout_confirm(request, listing_id: int):
+    """Step 2: make the order (once per form) and go to the payment page."""
+    listing, form = _listing_and_form(request, listing_id)
+    context = {"listing": listing, "form": form, "terms": listing.current_terms}
+    if not request.POST.get("accept_terms"):
+        form.add_error(None, ValidationError("accept", code="accept_terms"))
+    if form.is_valid() and not form.errors:
+        placeholder = uuid.UUID(int=0)
+        order_url = request.build_absolute_uri(reverse("marketplace:order", args=[placeholder]))
+        try:
+            order = order_create(
+                buyer=request.user,
+                listing_id=listing.pk,
+                scope=form.scope(),
+                checkout_key=request.POST.get("checkout_key", ""),
+                return_url=order_url.replace(str(placeholder), "{public_id}"),
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        except (ListingsError, CheckoutRefused) as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect(order.checkout_url or reverse("marketplace:order", args=[order.public_id]))
+    return render(request, "marketplace/checkout_review.html", context, status=400)
+
+
+@login_required
+def order_detail(request, public_id: uuid.UUID):
+    order = order_for_buyer(user=request.user, public_id=public_id)
+    if order is None:
+        raise Http404
+    licence = getattr(order, "licence", None) if order.status == "licensed" else None
+    return render(request, "marketplace/order_detail.html", {"order": order, "licence": licence})
+
+
+@login_required
+def licences(request):
+    return render(
+        request,
+        "marketplace/licences.html",
+        {
+            "bought": licences_of_buyer(request.user)[:100],
+            "orders": orders_of_buyer(request.user).exclude(status="licensed")[:50],
+            "sold": licences_of_seller(request.user)[:100],
+        },
+    )
+
+
+@login_required
+def licence_detail(request, reference: str):
+    licence = licence_for_viewer(user=request.user, reference=reference)
+    if licence is None:
+        raise Http404
+    return render(
+        request, "marketplace/licence_detail.html", {"licence": licence, **licence_receipt(licence)}
+    )

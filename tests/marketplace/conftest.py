@@ -1,0 +1,12 @@
+"""The purchase tests reuse the listings fixtures: seeded tiers, a verified seller, a published listing."""
+
+from tests.listings.conftest import (  # noqa: F401  (fixtures)
+    faces,
+    make_listing,
+    make_profile,
+    previews_inline,
+    published_listing,
+    templates,
+    tiers,
+    verified_seller,
+)
