@@ -7,3 +7,6 @@ class VerificationConfig(AppConfig):
     label = "fm_verification"  # prefixed so it never clashes with a host site's app
     verbose_name = _("Face market: verification")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks, signals  # noqa: F401  (registers the system checks and receivers)

@@ -1,0 +1,41 @@
+"""Every write of the verification app (keyword-only arguments, one transaction each).
+
+Split by subject; import from here: ``from verification.services import reference_photo_add``.
+"""
+
+from .consent import biometric_consent_record, biometric_consent_withdraw
+from .decision import enrollment_decide
+from .enrollment import (
+    enrollment_start,
+    liveness_challenge_issue,
+    liveness_frames_submit,
+    reference_photo_add,
+)
+from .retention import enrollments_expire_abandoned, raw_captures_delete, raw_captures_purge
+from .templates import (
+    ImportReport,
+    face_template_enroll,
+    face_template_withdraw,
+    protected_face_add,
+    protected_face_import,
+    protected_person_add,
+)
+
+__all__ = [
+    "ImportReport",
+    "biometric_consent_record",
+    "biometric_consent_withdraw",
+    "enrollment_decide",
+    "enrollment_start",
+    "enrollments_expire_abandoned",
+    "face_template_enroll",
+    "face_template_withdraw",
+    "liveness_challenge_issue",
+    "liveness_frames_submit",
+    "protected_face_add",
+    "protected_face_import",
+    "protected_person_add",
+    "raw_captures_delete",
+    "raw_captures_purge",
+    "reference_photo_add",
+]
