@@ -143,6 +143,14 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+#: periodic work (django-celery-beat copies these into its database schedule)
+CELERY_BEAT_SCHEDULE = {
+    "orders-expire": {"task": "face_market.orders_expire", "schedule": 300.0},
+    "payment-webhooks-retry": {"task": "face_market.payouts.webhook_events_retry", "schedule": 300.0},
+    "transfers-retry": {"task": "face_market.payouts.transfer_retry", "schedule": 3600.0},
+    "ledger-reconcile": {"task": "face_market.payouts.reconcile", "schedule": 86400.0},
+    "raw-captures-purge": {"task": "face_market.verification.raw_captures_purge", "schedule": 3600.0},
+}
 
 # --- email ---
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

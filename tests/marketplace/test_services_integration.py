@@ -34,3 +34,13 @@ def test_vector_extension_exists_on_postgres():
     assert row is not None, "the pgvector extension was not created by the migration"
     major, minor = (int(x) for x in row[0].split(".")[:2])
     assert (major, minor) >= (0, 5)
+
+
+def test_every_periodic_task_is_registered():
+    """A beat entry naming a task that no app defines would fail silently in production."""
+    from celery import current_app
+    from django.conf import settings
+
+    current_app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in current_app.tasks, entry["task"]
