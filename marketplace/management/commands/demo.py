@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from marketplace.demo import DemoRefused, demo_accounts_ensure
+from marketplace.demo import DemoRefused, demo_load
 
 
 class Command(BaseCommand):
@@ -8,9 +8,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            rows = demo_accounts_ensure()
+            result = demo_load()
         except DemoRefused as exc:
             raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"Demo seller verified by the real liveness flow: {'yes' if result['seller_verified'] else 'NO'}; "
+            f"{result['listings']} listings ({result['published']} published)."
+        )
         self.stdout.write(self.style.SUCCESS("Demo logins (http://127.0.0.1:8000/accounts/login/):"))
-        for username, password, role in rows:
-            self.stdout.write(f"  {role:<10} {username:<16} {password}")
+        for username, password, role in result["logins"]:
+            self.stdout.write(f"  {role:<10} {username:<24} {password}")
