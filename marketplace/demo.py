@@ -1,4 +1,4 @@
-"""Demo data for the one-machine run (DEBUG only): accounts, a really verified face, listings, a protected face.
+"""Demo data for the one-machine run (DEBUG only): accounts, a verified face, listings, a protected face.
 
 The demo seller is verified by the real verification flow (consent, reference photo, liveness
 decision by the offline engines, face-index search) on the clip shipped with the tests. The clip is

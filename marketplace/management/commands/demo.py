@@ -11,8 +11,9 @@ class Command(BaseCommand):
             result = demo_load()
         except DemoRefused as exc:
             raise CommandError(str(exc)) from exc
+        verified = "yes" if result["seller_verified"] else "NO"
         self.stdout.write(
-            f"Demo seller verified by the real liveness flow: {'yes' if result['seller_verified'] else 'NO'}; "
+            f"Demo seller verified by the real liveness flow: {verified}; "
             f"{result['listings']} listings ({result['published']} published)."
         )
         self.stdout.write(self.style.SUCCESS("Demo logins (http://127.0.0.1:8000/accounts/login/):"))
