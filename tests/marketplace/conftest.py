@@ -10,3 +10,4 @@ from tests.listings.conftest import (  # noqa: F401  (fixtures)
     tiers,
     verified_seller,
 )
+from tests.payouts.conftest import localstripe_url, stripe_client, stripe_settings  # noqa: E402,F401
