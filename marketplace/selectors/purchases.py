@@ -1,4 +1,4 @@
-"""Reads of the marketplace app."""
+"""Reads of the purchase flow: orders, licences and their receipts, with object-level visibility."""
 
 from __future__ import annotations
 
@@ -6,26 +6,9 @@ from django.db.models import Q
 
 from payouts.selectors import hold_status
 
-from .models import Licence, Order
-from .roles import ROLE_PERMISSIONS, Role
-
-
-def user_roles(user) -> list[str]:
-    """The roles a user acts in, from their permissions (groups or direct grants)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return [
-        role.value
-        for role in Role
-        if all(user.has_perm(f"fm_marketplace.{codename}") for codename in ROLE_PERMISSIONS[role])
-    ]
-
-
-def user_has_role(user, role: str) -> bool:
-    return role in user_roles(user)
-
-
-# -- purchases ------------------------------------------------------------------------------------
+from ..models import Licence, Order
+from ..roles import Role
+from .accounts import user_has_role
 
 
 def _is_moderator(user) -> bool:
