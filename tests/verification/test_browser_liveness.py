@@ -51,25 +51,23 @@ def fake_camera_file(tmp_path):
 
 
 @pytest.fixture
-def camera_page(fake_camera_file, live_server):
-    from playwright.sync_api import sync_playwright
-
+def camera_page(fake_camera_file, live_server, playwright_driver):
     from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
     args = [*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
             f"--use-file-for-fake-video-capture={fake_camera_file}"]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=args)
-        context = browser.new_context(base_url=live_server.url, locale="en-US")
-        context.grant_permissions(["camera"])
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        yield page
-        # The test body ran inside Playwright's sync context, whose ORM connection is not the one the
-        # test database teardown later uses: close it here, or PostgreSQL refuses to drop the database
-        connections.close_all()
-        context.close()
-        browser.close()
+    # its own browser: the fake camera is a launch flag
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=args)
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    context.grant_permissions(["camera"])
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    # The test body ran inside Playwright's sync context, whose ORM connection is not the one the
+    # test database teardown later uses: close it here, or PostgreSQL refuses to drop the database
+    connections.close_all()
+    context.close()
+    browser.close()
 
 
 def test_webcam_page_captures_the_clip_and_shows_the_verdict(camera_page, make_user, monkeypatch):
