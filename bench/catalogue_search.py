@@ -30,10 +30,11 @@ import urllib.error
 import urllib.request
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench._pg import admin_execute, bench_database_url  # noqa: E402
 
 # fmt: off
 WORDS = ["warm", "smile", "general", "village", "doctor", "city", "student", "mother", "father", "teacher",
@@ -66,22 +67,6 @@ QUERIES = {
     "search+filters": "q=detective&tier=supporting&use_categories=drama_suspense&sort=price_desc",
     "page 40": "page=40",
 }
-
-
-def bench_database_url(base_url: str) -> tuple[str, str, str]:
-    parts = urlsplit(base_url)
-    name = parts.path.lstrip("/") or "postgres"
-    bench_name = f"{name}_bench_catalogue"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    return urlunsplit(parts._replace(path=f"/{bench_name}")), bench_name, admin
-
-
-def admin_execute(admin_url: str, *statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        for statement in statements:
-            conn.execute(statement)
 
 
 def seed_sql(conn, start: int, stop: int) -> None:
@@ -312,7 +297,7 @@ def main() -> int:
         return 2
     sizes = [int(s) for s in args.sizes.split(",")]
     client_levels = [int(c) for c in args.clients.split(",")]
-    bench_url, bench_name, admin_url = bench_database_url(base_url)
+    bench_url, bench_name, admin_url = bench_database_url(base_url, "catalogue")
     started = time.monotonic()
     admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}"', f'CREATE DATABASE "{bench_name}"')
     env = {

@@ -28,41 +28,11 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-
-def bench_database_url(base_url: str) -> tuple[str, str, str]:
-    parts = urlsplit(base_url)
-    name = parts.path.lstrip("/") or "postgres"
-    bench_name = f"{name}_bench_ledger"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    return urlunsplit(parts._replace(path=f"/{bench_name}")), bench_name, admin
-
-
-def admin_execute(admin_url: str, *statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        for statement in statements:
-            conn.execute(statement)
-
-
-def summary(label: str, seconds: list[float]) -> dict:
-    total = sum(seconds)
-    ordered = sorted(seconds)
-    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-    row = {
-        "label": label,
-        "n": len(seconds),
-        "rate": len(seconds) / total,
-        "p50": statistics.median(seconds) * 1000,
-        "p95": p95 * 1000,
-    }
-    print(f"  {label:<52} {row['rate']:8.0f}/s   p50 {row['p50']:6.2f} ms   p95 {row['p95']:6.2f} ms")
-    return row
+from bench._pg import bench_database, summary  # noqa: E402
 
 
 def main() -> None:
@@ -72,22 +42,10 @@ def main() -> None:
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
 
-    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/face_market")
-    if not base.startswith(("postgres://", "postgresql://")):
-        sys.exit("DATABASE_URL must point at PostgreSQL")
-    url, name, admin = bench_database_url(base)
-    admin_execute(admin, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.site.settings")
     os.environ.setdefault("CELERY_BROKER_URL", "")
-    try:
+    with bench_database("ledger", keep=args.keep_db):
         run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep_db:
-            admin_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run(args) -> None:
