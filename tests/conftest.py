@@ -54,6 +54,11 @@ def celery_eager_unless_integration(request):
     of this test reads, or to a worker that cannot see this test's uncommitted transaction.
     """
     if "integration" in request.keywords:
+        # Eager tasks run in threads (race tests, the live server) flip Celery's process-wide "a join
+        # would block" flag without a lock and can leave it set; a test's own .get() must start clear.
+        from celery._state import _set_task_join_will_block
+
+        _set_task_join_will_block(False)
         yield
         return
     from celery import current_app

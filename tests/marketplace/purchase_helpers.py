@@ -8,16 +8,21 @@ from payouts.selectors import ledger_totals_by_currency, payment_for_reference, 
 from payouts.services import sandbox_payment_complete
 
 
+def cheapest(factors_bps: dict) -> str:
+    """The option with the lowest price factor (ties by name): JSON key order is not kept by jsonb."""
+    return min(factors_bps.items(), key=lambda item: (item[1], item[0]))[0]
+
+
 def scope_for(listing, **overrides) -> dict:
-    """The smallest scope the listing's current terms allow, with overrides."""
+    """The cheapest scope the listing's current terms allow, with overrides."""
     terms = listing.current_terms
     scope = {
-        "use_categories": [terms.use_categories[0]],
-        "media": [next(iter(terms.media_factors_bps))],
-        "territories": [terms.territories[0]],
+        "use_categories": [sorted(terms.use_categories)[0]],
+        "media": [cheapest(terms.media_factors_bps)],
+        "territories": [sorted(terms.territories)[0]],
         "duration_months": 6,
-        "reach_band": next(iter(terms.reach_factors_bps)),
-        "monetisation": next(iter(terms.monetisation_factors_bps)),
+        "reach_band": cheapest(terms.reach_factors_bps),
+        "monetisation": cheapest(terms.monetisation_factors_bps),
         "exclusivity": "none",
         "sensitive_uses": [],
         "ai_training": False,
