@@ -43,6 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "CHECKOUT_TTL_MINUTES": 30,  # an unpaid checkout expires; a payment arriving later is refunded
     "USAGE_REPORT_REVIEW_DAYS": 7,
     "REVOCATION_NOTICE_DAYS": 60,
+    "USAGE_REPORT_REMINDER_DAYS": 14,  # before the licence ends, a buyer with no report is reminded
+    "USAGE_REPORT_OVERDUE_DAYS": 7,  # after the end with no report and money held: moderators are told
     # listings
     "LISTING_PHOTO_MAX_BYTES": 10 * 1024 * 1024,  # a portfolio photo upload
     "LISTING_PHOTO_MAX_PIXELS": 40_000_000,  # refused before decoding: decompression bombs

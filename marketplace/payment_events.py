@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from payouts import events
 
-from .services import licence_issue_for_payment, order_payment_failed
+from .services import licence_issue_for_payment, order_payment_failed, usage_report_top_up_paid
 
 
 def payment_event_handle(payload: dict) -> None:
@@ -17,5 +17,6 @@ def payment_event_handle(payload: dict) -> None:
     reference = payload.get("reference") or ""
     if event_type == events.PAYMENT_CAPTURED:
         licence_issue_for_payment(reference=reference)
+        usage_report_top_up_paid(reference=reference)  # a no-op unless it is a usage report's top-up
     elif event_type in (events.PAYMENT_FAILED, events.PAYMENT_CANCELED):
         order_payment_failed(reference=reference, reason=event_type)

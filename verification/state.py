@@ -22,6 +22,7 @@ class EnrollmentStatus(models.TextChoices):
     BLOCKED = "blocked", _("Held for review")  # the face matched another subject or a protected person
     EXPIRED = "expired", _("Expired")  # abandoned before a decision
     WITHDRAWN = "withdrawn", _("Consent withdrawn")
+    REVERIFY = "reverify", _("Re-verification required")  # a moderator asked for a new verification
 
 
 S = EnrollmentStatus
@@ -33,11 +34,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.CHALLENGE_ISSUED: frozenset({S.CHALLENGE_ISSUED, S.FRAMES_UPLOADED, S.EXPIRED, S.WITHDRAWN}),
     S.FRAMES_UPLOADED: frozenset({S.DECIDING, S.WITHDRAWN}),
     S.DECIDING: frozenset({S.VERIFIED, S.REJECTED, S.BLOCKED, S.WITHDRAWN}),
-    S.VERIFIED: frozenset({S.WITHDRAWN}),
+    S.VERIFIED: frozenset({S.WITHDRAWN, S.REVERIFY}),
     S.REJECTED: frozenset(),
     S.BLOCKED: frozenset(),
     S.EXPIRED: frozenset(),
     S.WITHDRAWN: frozenset(),
+    S.REVERIFY: frozenset(),
 }
 
 #: an enrollment in one of these is still going; a user has at most one (a DB constraint says so)

@@ -1,7 +1,8 @@
 """All writes of the listings app: keyword-only, typed, atomic, named ``<entity>_<action>``.
 
 The purchase flow (marketplace) needs: ``terms_version_mark_sold``, ``exclusivity_claim``,
-``exclusivity_release``; moderation needs ``listing_takedown_mark``. Prices come from the selector
+``exclusivity_release``; moderation needs ``listing_takedown_mark``,
+``listing_hide_pending_review`` and ``listing_review_release``. Prices come from the selector
 ``listings.selectors.listing_quote``.
 """
 
@@ -28,6 +29,7 @@ from .quote_requests import (
     quote_request_decline,
     quote_request_withdraw,
 )
+from .review_holds import listing_hide_pending_review, listing_is_held_for_review, listing_review_release
 from .terms import (
     terms_version_create,
     terms_version_edit,
@@ -41,9 +43,12 @@ __all__ = [
     "exclusivity_release",
     "listing_catalogue_refresh",
     "listing_create",
+    "listing_hide_pending_review",
+    "listing_is_held_for_review",
     "listing_pause",
     "listing_popularity_bump",
     "listing_publish",
+    "listing_review_release",
     "listing_takedown_mark",
     "listing_transition",
     "listing_update",

@@ -19,6 +19,7 @@ from ..state import EDITABLE_STATUSES, LISTING_TRANSITIONS, SELLER_ACTIONS, List
 from ..terms import terms_clean
 from ._transitions import transition_apply
 from .catalogue import listing_catalogue_refresh
+from .review_holds import listing_is_held_for_review
 from .terms import _version_create
 
 TITLE_MAX, DESCRIPTION_MAX = 120, 4000
@@ -127,6 +128,10 @@ def _publish_checks(listing: Listing) -> None:
     if not faces.seller_is_verified(listing.seller):
         raise TransitionRefused(
             _("Verify your face before publishing: only verified faces go live."), code="seller_not_verified"
+        )
+    if listing_is_held_for_review(listing):
+        raise TransitionRefused(
+            _("This listing is hidden while moderators review it."), code="held_for_review"
         )
     if listing.current_terms_id is None:
         raise TransitionRefused(_("Set the licence terms before publishing."), code="no_terms")

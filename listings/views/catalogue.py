@@ -57,6 +57,20 @@ def _purchase_url(user, listing) -> str:
         return ""
 
 
+def _moderation_urls(user, listing) -> dict[str, str]:
+    """"Report this listing" and "This is my face", if the host installed moderation (by URL name, as
+    above). Offered on a listing someone else sells, while it is on sale or paused."""
+    if owns(user, listing.seller_id) or listing.status not in (ListingStatus.PUBLISHED, ListingStatus.PAUSED):
+        return {}
+    urls = {}
+    for key, name in (("report_url", "marketplace:report_listing"), ("claim_url", "marketplace:face_claim")):
+        try:
+            urls[key] = reverse(name, args=[listing.pk])
+        except NoReverseMatch:
+            continue
+    return urls
+
+
 @require_GET
 def listing_detail(request, listing_id: int):
     listing = listing_for_viewer(user=request.user, listing_id=listing_id)
@@ -76,6 +90,7 @@ def listing_detail(request, listing_id: int):
             "scope_form": ScopeForm(terms=terms) if terms else None,
             "can_ask": is_buyer(request.user) and listing.price_on_request,
             "purchase_url": _purchase_url(request.user, listing),
+            **_moderation_urls(request.user, listing),
         },
     )
 

@@ -1,7 +1,8 @@
 from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
 
-from . import purchases, views
+from . import moderation, purchases, views
+from . import usage as usage_api
 
 app_name = "marketplace_api"
 urlpatterns = [
@@ -12,4 +13,25 @@ urlpatterns = [
     path("orders/<uuid:public_id>/", purchases.OrderDetailView.as_view(), name="order-detail"),
     path("licences/", purchases.LicenceListView.as_view(), name="licence-list"),
     path("licences/<str:reference>/", purchases.LicenceDetailView.as_view(), name="licence-detail"),
+    path("usage/reports/", usage_api.UsageReportListView.as_view(), name="usage-report-list"),
+    path("usage/reports/<str:reference>/", usage_api.UsageReportDetailView.as_view(), name="usage-report"),
+    path("usage/reports/<str:reference>/stills/<int:position>/", usage_api.UsageReportStillView.as_view(),
+         name="usage-report-still"),
+    path("usage/reports/<str:reference>/approve/", usage_api.UsageReportApproveView.as_view(),
+         name="usage-report-approve"),
+    path("usage/reports/<str:reference>/reject/", usage_api.UsageReportRejectView.as_view(),
+         name="usage-report-reject"),
+    path("usage/disputes/", usage_api.UsageDisputeListView.as_view(), name="usage-dispute-list"),
+    path("usage/disputes/<str:reference>/", usage_api.UsageDisputeDetailView.as_view(), name="usage-dispute"),
+    path("usage/disputes/<str:reference>/resolve/", usage_api.UsageDisputeResolveView.as_view(),
+         name="usage-dispute-resolve"),
+    path("notifications/", usage_api.UsageNotificationListView.as_view(), name="notification-list"),
+    path("notifications/read/", usage_api.UsageNotificationReadView.as_view(), name="notification-read"),
+    path("moderation/reports/", moderation.ModerationReportCreateView.as_view(), name="moderation-report"),
+    path("moderation/cases/", moderation.ModerationCaseListView.as_view(), name="moderation-case-list"),
+    path("moderation/cases/<int:case_id>/act/", moderation.ModerationCaseActView.as_view(),
+         name="moderation-case-act"),
+    path("moderation/cases/<int:case_id>/appeals/", moderation.ModerationAppealCreateView.as_view(),
+         name="moderation-appeal-create"),
+    path("moderation/audit.csv", moderation.ModerationAuditCsvView.as_view(), name="moderation-audit-csv"),
 ]

@@ -1,6 +1,18 @@
 """Writes of the marketplace app, one module per area; import from here."""
 
 from .accounts import role_groups_sync, user_role_grant, user_signup
+from .appeals import SameModerator, appeal_decide, appeal_file
+from .audit import audit_record
+from .disputes import dispute_open, dispute_resolve
+from .face_claims import face_claim_decide, face_claim_start, face_claims_decide_pending
+from .moderation import (
+    moderation_case_act,
+    moderation_case_assign,
+    moderation_case_open,
+    moderation_cases_sync_from_verification,
+    moderation_report_file,
+)
+from .notifications import notification_mark_read, notify, notify_moderators
 from .purchases import (
     CheckoutRefused,
     licence_escrow_refund,
@@ -10,11 +22,40 @@ from .purchases import (
     order_payment_failed,
     orders_expire,
 )
+from .revocation import revocation_request, revocations_apply
+from .takedown import TakedownResult, listing_takedown
+from .usage import (
+    usage_report_approve,
+    usage_report_check,
+    usage_report_file,
+    usage_report_reject,
+    usage_report_top_up_paid,
+    usage_report_top_up_start,
+    usage_reports_auto_approve,
+)
+from .usage_deadlines import licences_expire, usage_overdue_escalate, usage_reminders_send
 
 __all__ = [
     "CheckoutRefused",
+    "dispute_open",
+    "dispute_resolve",
+    "licences_expire",
+    "revocation_request",
+    "revocations_apply",
+    "usage_overdue_escalate",
+    "usage_reminders_send",
+    "usage_report_approve",
+    "usage_report_check",
+    "usage_report_file",
+    "usage_report_reject",
+    "usage_report_top_up_paid",
+    "usage_report_top_up_start",
+    "usage_reports_auto_approve",
     "licence_escrow_refund",
     "licence_escrow_release",
+    "notification_mark_read",
+    "notify",
+    "notify_moderators",
     "licence_issue_for_payment",
     "order_create",
     "order_payment_failed",
@@ -22,4 +63,20 @@ __all__ = [
     "role_groups_sync",
     "user_role_grant",
     "user_signup",
+]
+__all__ += [
+    "SameModerator",
+    "TakedownResult",
+    "appeal_decide",
+    "appeal_file",
+    "audit_record",
+    "face_claim_decide",
+    "face_claim_start",
+    "face_claims_decide_pending",
+    "listing_takedown",
+    "moderation_case_act",
+    "moderation_case_assign",
+    "moderation_case_open",
+    "moderation_cases_sync_from_verification",
+    "moderation_report_file",
 ]

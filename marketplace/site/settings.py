@@ -146,10 +146,16 @@ CELERY_TIMEZONE = TIME_ZONE
 #: periodic work (django-celery-beat copies these into its database schedule)
 CELERY_BEAT_SCHEDULE = {
     "orders-expire": {"task": "face_market.orders_expire", "schedule": 300.0},
+    "usage-reports-auto-approve": {"task": "face_market.usage_reports_auto_approve", "schedule": 3600.0},
+    "usage-deadlines": {"task": "face_market.usage_deadlines", "schedule": 86400.0},
+    "licences-expire": {"task": "face_market.licences_expire", "schedule": 3600.0},
+    "revocations-apply": {"task": "face_market.revocations_apply", "schedule": 3600.0},
     "payment-webhooks-retry": {"task": "face_market.payouts.webhook_events_retry", "schedule": 300.0},
     "transfers-retry": {"task": "face_market.payouts.transfer_retry", "schedule": 3600.0},
     "ledger-reconcile": {"task": "face_market.payouts.reconcile", "schedule": 86400.0},
     "raw-captures-purge": {"task": "face_market.verification.raw_captures_purge", "schedule": 3600.0},
+    "face-match-flags-sync": {"task": "face_market.moderation.face_match_flags_sync", "schedule": 60.0},
+    "face-claims-decide": {"task": "face_market.moderation.face_claims_decide", "schedule": 60.0},
 }
 
 # --- email ---

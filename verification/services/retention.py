@@ -58,4 +58,4 @@ def enrollments_expire_abandoned(*, now=None) -> int:
 
 def _undecided() -> list[str]:
     return [s for s in EnrollmentStatus.values if s not in DECIDED_STATUSES
-            and s not in (EnrollmentStatus.EXPIRED, EnrollmentStatus.WITHDRAWN)]
+            and s not in (EnrollmentStatus.EXPIRED, EnrollmentStatus.WITHDRAWN, EnrollmentStatus.REVERIFY)]

@@ -1,0 +1,400 @@
+"""Usage-report API: buyers file and follow reports, sellers decide, parties dispute, moderators resolve.
+
+Object-level permissions: what a user may not see is "not found" (404, nothing leaks); a user who sees
+an object but has the wrong role for the action gets 403. Errors are ``{code, message[, errors]}``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..conf import market_settings
+from ..money import Money
+from ..roles import Role
+from ..selectors import (
+    dispute_for_viewer,
+    disputes_visible_to,
+    evidence_still_for_viewer,
+    licence_for_viewer,
+    licence_reportable_by,
+    notifications_of,
+    usage_report_for_viewer,
+    usage_reports_visible_to,
+    user_has_role,
+)
+from ..services import (
+    dispute_open,
+    dispute_resolve,
+    notification_mark_read,
+    usage_report_approve,
+    usage_report_file,
+    usage_report_reject,
+)
+from .purchases import _error
+from .usage_serializers import (
+    UsageDisputeOpenSerializer,
+    UsageDisputeResolveSerializer,
+    UsageDisputeSerializer,
+    UsageErrorSerializer,
+    UsageNotificationReadResultSerializer,
+    UsageNotificationReadSerializer,
+    UsageNotificationSerializer,
+    UsageReportApproveSerializer,
+    UsageReportFileSerializer,
+    UsageReportRejectSerializer,
+    UsageReportSerializer,
+)
+
+LIST_FIELDS = ("media", "territories", "sensitive_uses")
+STILLS_MAX = 10
+ATTACHMENTS_MAX = 5
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ERRORS = {400: UsageErrorSerializer, 403: UsageErrorSerializer, 404: UsageErrorSerializer}
+
+
+class BadInput(Exception):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def _not_found(what: str = "object") -> Response:
+    return _error("not_found", f"No such {what}.", status.HTTP_404_NOT_FOUND)
+
+
+def _invalid(exc: ValidationError, code: str = "invalid_input") -> Response:
+    if hasattr(exc, "error_dict"):
+        return _error(code, "Some fields are not valid.", errors=exc.message_dict)
+    return _error("refused", " ".join(exc.messages), status.HTTP_409_CONFLICT)
+
+
+def _json_or_raw(value):
+    if isinstance(value, str) and value.strip()[:1] in "[{":
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _is_multipart(request) -> bool:
+    return (request.content_type or "").startswith("multipart/")
+
+
+def _report_data(request) -> dict:
+    """The report fields from JSON (as sent) or multipart (repeated or JSON lists, text booleans)."""
+    if not _is_multipart(request):
+        return dict(request.data) if isinstance(request.data, dict) else request.data
+    form = request.data
+    data = {k: form.get(k) for k in form if k not in LIST_FIELDS + ("stills",)}
+    for field in LIST_FIELDS:
+        values = form.getlist(field)
+        parsed = _json_or_raw(values[0]) if len(values) == 1 else None
+        data[field] = parsed if isinstance(parsed, list) else values
+    data["shot_list"] = _json_or_raw(data.get("shot_list"))
+    flag = str(data.get("no_training_statement", "")).strip().lower()
+    if flag in ("true", "on", "1", "yes", "false", "off", "0", "no"):
+        data["no_training_statement"] = flag in ("true", "on", "1", "yes")
+    return data
+
+
+def _uploads(request, field: str, *, limit: int, max_bytes: int) -> list[tuple[str, str, bytes]]:
+    """(name, content type, bytes) of uploaded files (multipart) or base64 items (JSON); sizes checked
+    before anything is read or decoded."""
+    if _is_multipart(request):
+        files = request.FILES.getlist(field)
+        if len(files) > limit:
+            raise BadInput(field, f"At most {limit} files.")
+        for upload in files:
+            if not upload.size or upload.size > max_bytes:
+                raise BadInput(field, f"{upload.name}: empty or larger than {max_bytes} bytes.")
+        return [(u.name or "", u.content_type or "", u.read()) for u in files]
+    items = request.data.get(field) if isinstance(request.data, dict) else None
+    if items is None:
+        return []
+    if not isinstance(items, list) or len(items) > limit:
+        raise BadInput(field, f"Give a list of at most {limit} items.")
+    out = []
+    for item in items:
+        meta = item if isinstance(item, dict) else {"data": item}
+        encoded = meta.get("data")
+        if not isinstance(encoded, str) or len(encoded) > max_bytes * 4 // 3 + 4:
+            raise BadInput(field, f"Each item must be base64 of at most {max_bytes} bytes.")
+        try:
+            raw = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise BadInput(field, "Not valid base64.") from None
+        out.append((str(meta.get("name", ""))[:200], str(meta.get("content_type", ""))[:100], raw))
+    return out
+
+
+# --- usage reports ---
+
+
+class UsageReportListView(generics.ListAPIView):
+    """Reports the user may see (a buyer's own, those on a seller's licences); a buyer files one."""
+
+    serializer_class = UsageReportSerializer
+
+    def get_queryset(self):
+        reports = usage_reports_visible_to(self.request.user).prefetch_related("stills")
+        role = self.request.query_params.get("role")
+        if role == Role.BUYER:
+            reports = reports.filter(licence__buyer=self.request.user)
+        elif role == Role.SELLER:
+            reports = reports.filter(licence__seller=self.request.user)
+        if self.request.query_params.get("status"):
+            reports = reports.filter(status=self.request.query_params["status"])
+        return reports
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("role", str, enum=["buyer", "seller"], description="as buyer or as seller"),
+            OpenApiParameter("status", str, description="a report status, e.g. awaiting_seller"),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=UsageReportFileSerializer, responses={201: UsageReportSerializer, **ERRORS})
+    def post(self, request):
+        if not user_has_role(request.user, Role.BUYER):
+            return _error("not_a_buyer", "Only buyers file usage reports.", status.HTTP_403_FORBIDDEN)
+        data = _report_data(request)
+        if not isinstance(data, dict):
+            return _error("invalid_input", "Send the report as an object.")
+        reference = data.pop("licence", None)
+        licence = None
+        if isinstance(reference, str):
+            licence = licence_reportable_by(user=request.user, reference=reference)
+        if licence is None:
+            return _not_found("licence")
+        try:
+            stills = _uploads(
+                request, "stills", limit=STILLS_MAX, max_bytes=int(market_settings.LISTING_PHOTO_MAX_BYTES)
+            )
+        except BadInput as exc:
+            return _error("invalid_stills", exc.message, errors={exc.field: [exc.message]})
+        try:
+            report = usage_report_file(
+                buyer=request.user, licence=licence, data=data, stills=[raw for _n, _t, raw in stills]
+            )
+        except PermissionDenied as exc:
+            return _error("not_the_buyer", str(exc), status.HTTP_403_FORBIDDEN)
+        except ValidationError as exc:
+            return _invalid(exc, "invalid_report")
+        report.refresh_from_db()  # the checks may have run on commit
+        return Response(UsageReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class UsageReportDetailView(APIView):
+    @extend_schema(responses={200: UsageReportSerializer, 404: UsageErrorSerializer})
+    def get(self, request, reference: str):
+        report = usage_report_for_viewer(user=request.user, reference=reference)
+        if report is None:
+            return _not_found("usage report")
+        return Response(UsageReportSerializer(report).data)
+
+
+class UsageReportStillView(APIView):
+    """One evidence still (raw evidence: the licence's parties and moderators only; never cached)."""
+
+    @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY, 404: UsageErrorSerializer})
+    def get(self, request, reference: str, position: int):
+        still = evidence_still_for_viewer(user=request.user, reference=reference, position=position)
+        if still is None:
+            return _not_found("still")
+        response = HttpResponse(bytes(still.image), content_type=still.content_type)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class _SellerDecisionView(APIView):
+    body = UsageReportApproveSerializer
+
+    def _decide(self, request, report, data):  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def post(self, request, reference: str):
+        report = usage_report_for_viewer(user=request.user, reference=reference)
+        if report is None:
+            return _not_found("usage report")
+        if report.licence.seller_id != request.user.pk:
+            return _error(
+                "not_the_seller", "Only the licensed face's seller decides.", status.HTTP_403_FORBIDDEN
+            )
+        body = self.body(data=request.data)
+        if not body.is_valid():
+            return _error("invalid_input", "Some fields are not valid.", errors=body.errors)
+        try:
+            report = self._decide(request, report, body.validated_data)
+        except ValidationError as exc:
+            return _invalid(exc)
+        report.refresh_from_db()
+        return Response(UsageReportSerializer(report).data)
+
+
+class UsageReportApproveView(_SellerDecisionView):
+    """The seller approves the use: the escrow is released (unless a dispute is open or payouts frozen)."""
+
+    body = UsageReportApproveSerializer
+
+    def _decide(self, request, report, data):
+        return usage_report_approve(seller=request.user, report=report, note=data.get("note", ""))
+
+    @extend_schema(request=UsageReportApproveSerializer, responses={200: UsageReportSerializer, **ERRORS})
+    def post(self, request, reference: str):
+        return super().post(request, reference)
+
+
+class UsageReportRejectView(_SellerDecisionView):
+    """The seller rejects the use (a reason is required); a dispute opens for a moderator to decide."""
+
+    body = UsageReportRejectSerializer
+
+    def _decide(self, request, report, data):
+        return usage_report_reject(seller=request.user, report=report, reason=data["reason"])
+
+    @extend_schema(request=UsageReportRejectSerializer, responses={200: UsageReportSerializer, **ERRORS})
+    def post(self, request, reference: str):
+        return super().post(request, reference)
+
+
+# --- disputes ---
+
+
+class UsageDisputeListView(generics.ListAPIView):
+    """Disputes the user may see (their licences'; all for moderators); a party opens one."""
+
+    serializer_class = UsageDisputeSerializer
+
+    def get_queryset(self):
+        disputes = disputes_visible_to(self.request.user).prefetch_related("attachments")
+        if self.request.query_params.get("status"):
+            disputes = disputes.filter(status=self.request.query_params["status"])
+        return disputes
+
+    @extend_schema(parameters=[OpenApiParameter("status", str, enum=["open", "resolved"])])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=UsageDisputeOpenSerializer, responses={201: UsageDisputeSerializer, **ERRORS})
+    def post(self, request):
+        data = request.data
+        licence_ref = data.get("licence") if hasattr(data, "get") else None
+        licence = None
+        if isinstance(licence_ref, str):
+            licence = licence_for_viewer(user=request.user, reference=licence_ref)
+        if licence is None:
+            return _not_found("licence")
+        report = None
+        report_ref = data.get("report")
+        if report_ref:
+            report = usage_report_for_viewer(user=request.user, reference=str(report_ref))
+            if report is None or report.licence_id != licence.pk:
+                return _error("invalid_input", "Unknown report.", errors={"report": ["Unknown report."]})
+        reasons = data.get("reasons")
+        try:
+            attachments = _uploads(
+                request, "attachments", limit=ATTACHMENTS_MAX, max_bytes=ATTACHMENT_MAX_BYTES
+            )
+        except BadInput as exc:
+            return _error("invalid_attachments", exc.message, errors={exc.field: [exc.message]})
+        try:
+            dispute = dispute_open(
+                user=request.user,
+                licence=licence,
+                report=report,
+                reasons=reasons if isinstance(reasons, str) else "",
+                attachments=attachments,
+            )
+        except PermissionDenied as exc:
+            return _error("not_a_party", str(exc), status.HTTP_403_FORBIDDEN)
+        except ValidationError as exc:
+            return _invalid(exc)
+        return Response(UsageDisputeSerializer(dispute).data, status=status.HTTP_201_CREATED)
+
+
+class UsageDisputeDetailView(APIView):
+    @extend_schema(responses={200: UsageDisputeSerializer, 404: UsageErrorSerializer})
+    def get(self, request, reference: str):
+        dispute = dispute_for_viewer(user=request.user, reference=reference)
+        if dispute is None:
+            return _not_found("dispute")
+        return Response(UsageDisputeSerializer(dispute).data)
+
+
+class UsageDisputeResolveView(APIView):
+    """A moderator decides: release, refund (full or partial) or split; amounts in minor units."""
+
+    @extend_schema(
+        request=UsageDisputeResolveSerializer,
+        responses={200: UsageDisputeSerializer, 409: UsageErrorSerializer, **ERRORS},
+    )
+    def post(self, request, reference: str):
+        dispute = dispute_for_viewer(user=request.user, reference=reference)
+        if dispute is None:
+            return _not_found("dispute")
+        if not user_has_role(request.user, Role.MODERATOR):
+            return _error("not_a_moderator", "Only moderators decide disputes.", status.HTTP_403_FORBIDDEN)
+        body = UsageDisputeResolveSerializer(data=request.data)
+        if not body.is_valid():
+            return _error("invalid_input", "Some fields are not valid.", errors=body.errors)
+        minor = body.validated_data.get("amount_minor")
+        try:
+            dispute = dispute_resolve(
+                moderator=request.user,
+                dispute=dispute,
+                resolution=body.validated_data["resolution"],
+                amount=Money(minor, dispute.licence.currency) if minor is not None else None,
+                note=body.validated_data["note"],
+            )
+        except ValidationError as exc:
+            return _invalid(exc)
+        return Response(UsageDisputeSerializer(dispute).data)
+
+
+# --- notifications ---
+
+
+class UsageNotificationListView(generics.ListAPIView):
+    """The signed-in user's notifications, newest first."""
+
+    serializer_class = UsageNotificationSerializer
+
+    def get_queryset(self):
+        unread = self.request.query_params.get("unread") in ("1", "true")
+        return notifications_of(user=self.request.user, unread_only=unread)
+
+    @extend_schema(parameters=[OpenApiParameter("unread", bool, description="only unread ones")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class UsageNotificationReadView(APIView):
+    """Mark one notification (``id``) or all of them read."""
+
+    @extend_schema(
+        request=UsageNotificationReadSerializer,
+        responses={200: UsageNotificationReadResultSerializer, **ERRORS},
+    )
+    def post(self, request):
+        body = UsageNotificationReadSerializer(data=request.data)
+        if not body.is_valid():
+            return _error("invalid_input", "Some fields are not valid.", errors=body.errors)
+        pk = body.validated_data.get("id")
+        if pk is not None and not notifications_of(user=request.user).filter(pk=pk).exists():
+            return _not_found("notification")
+        marked = notification_mark_read(user=request.user, notification_id=pk)
+        return Response({"marked": marked})

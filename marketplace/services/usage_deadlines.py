@@ -1,0 +1,130 @@
+"""Deadlines of usage reports, licence expiry and renewal offers (periodic tasks call these).
+
+A licence's usage report is due before the licence ends. ``USAGE_REPORT_REMINDER_DAYS`` before the
+end a buyer who has filed nothing is reminded; ``USAGE_REPORT_OVERDUE_DAYS`` after the end, if still
+nothing was filed and money is held, the case goes to the moderators. The money stays held: it never
+leaves without an accepted report (or a moderator's decision).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from listings.services import exclusivity_release
+from payouts.selectors import hold_status
+from payouts.state import HoldStatus
+
+from ..conf import market_settings
+from ..models import Licence, UsageDeadline
+from ..state import LICENCE_TRANSITIONS, LicenceStatus, TransitionRefused, transition
+from ..usage_state import UsageReportStatus
+from .notifications import notify, notify_moderators
+from .usage_checks import moderation_flag
+
+
+def _without_report(licences):
+    """Licences with no report that is filed and not rejected."""
+    return licences.exclude(
+        usage_reports__status__in=[s for s in UsageReportStatus.values if s != "rejected"]
+    )
+
+
+def usage_reminders_send(*, now=None) -> int:
+    now = now or timezone.now()
+    soon = now + timedelta(days=int(market_settings.USAGE_REPORT_REMINDER_DAYS))
+    sent = 0
+    candidates = _without_report(
+        Licence.objects.filter(status=LicenceStatus.ACTIVE, ends_at__lte=soon, ends_at__gt=now)
+    ).exclude(usage_deadline__reminded_at__isnull=False)
+    for licence in candidates.select_related("buyer").distinct():
+        with transaction.atomic():
+            deadline, _created = UsageDeadline.objects.select_for_update().get_or_create(licence=licence)
+            if deadline.reminded_at is not None:
+                continue
+            deadline.reminded_at = now
+            deadline.save(update_fields=["reminded_at"])
+            notify(
+                user=licence.buyer,
+                kind="usage_report_due",
+                message=_("Your usage report for licence %(ref)s is due by %(date)s.")
+                % {"ref": licence.reference, "date": licence.ends_at.date()},
+                link=reverse("marketplace:usage_report_new", args=[licence.reference]),
+            )
+            sent += 1
+    return sent
+
+
+def usage_overdue_escalate(*, now=None) -> int:
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=int(market_settings.USAGE_REPORT_OVERDUE_DAYS))
+    escalated = 0
+    candidates = _without_report(Licence.objects.filter(ends_at__lte=cutoff)).exclude(
+        usage_deadline__escalated_at__isnull=False
+    )
+    for licence in candidates.select_related("buyer", "seller", "listing").distinct():
+        held = hold_status(reference=licence.reference)
+        if held is None or held.status != HoldStatus.PENDING:
+            continue  # nothing held: nothing waits on the report
+        with transaction.atomic():
+            deadline, _created = UsageDeadline.objects.select_for_update().get_or_create(licence=licence)
+            if deadline.escalated_at is not None:
+                continue
+            deadline.escalated_at = now
+            deadline.save(update_fields=["escalated_at"])
+            summary = f"Usage report overdue for licence {licence.reference}"
+            opened = moderation_flag(
+                source="overdue_report",
+                source_ref=f"overdue:{licence.reference}",
+                summary=summary,
+                licence=licence,
+                evidence={"licence": licence.reference, "ended": licence.ends_at.isoformat()},
+            )
+            if not opened:
+                notify_moderators(
+                    kind="usage_report_overdue",
+                    message=summary,
+                    link=reverse("marketplace:licence", args=[licence.reference]),
+                )
+            notify(
+                user=licence.buyer,
+                kind="usage_report_overdue",
+                message=_("Your usage report for licence %s is overdue; moderators were told.")
+                % licence.reference,
+                link=reverse("marketplace:usage_report_new", args=[licence.reference]),
+            )
+            escalated += 1
+    return escalated
+
+
+def licences_expire(*, now=None) -> int:
+    """Active licences past their end expire; the buyer is offered a renewal (a link to buy again)."""
+    now = now or timezone.now()
+    expired = 0
+    for licence in Licence.objects.filter(status=LicenceStatus.ACTIVE, ends_at__lte=now).select_related(
+        "buyer"
+    ):
+        with transaction.atomic():
+            try:
+                transition(
+                    licence,
+                    to=LicenceStatus.EXPIRED,
+                    transitions=LICENCE_TRANSITIONS,
+                    reason="end date reached",
+                    from_statuses={LicenceStatus.ACTIVE},
+                )
+            except TransitionRefused:
+                continue
+            exclusivity_release(licence_reference=licence.reference)
+            notify(
+                user=licence.buyer,
+                kind="licence_renewal_offer",
+                message=_("Licence %s has ended. Renew it to keep using this face.") % licence.reference,
+                link=reverse("marketplace:checkout", args=[licence.listing_id]),
+            )
+            expired += 1
+    return expired
