@@ -266,6 +266,30 @@ def _reverify(case: ModerationCase, *, moderator, reason: str) -> None:
            message=_("A moderator asks you to verify your face again: %s") % reason)
 
 
+def _stolen_face_confirmed(case: ModerationCase, *, moderator, reason: str) -> None:
+    """A claim upheld by a takedown: the listing's seller is not the person, the claimant is.
+
+    The seller's face templates leave the face index (their verification ends), and the claimant's
+    own enrollment flag (blocked because their face matched the seller's) is dismissed, so the real
+    person can verify and list their own face.
+    """
+    if case.seller_id:
+        moved = reverification_require(user=case.seller, reason=reason, actor=moderator)
+        audit_record(actor=moderator, action="seller.verification_ended", subject_type="user",
+                     subject_ref=case.seller_id, reason=reason, case=case,
+                     before={"verified_enrollments": moved}, after={"verified_enrollments": 0})
+    flag_id = (case.evidence or {}).get("flag_id")
+    if flag_id and face_match_flag_resolve(flag_id=int(flag_id), outcome=FaceMatchFlag.Status.DISMISSED,
+                                           actor=moderator, note=reason):
+        audit_record(actor=moderator, action=f"flag.{FaceMatchFlag.Status.DISMISSED}", subject_type="flag",
+                     subject_ref=flag_id, reason=reason, case=case,
+                     before={"status": FaceMatchFlag.Status.OPEN},
+                     after={"status": FaceMatchFlag.Status.DISMISSED})
+    if case.reporter_id:
+        message = _("The listing that showed your face was taken down. You can now verify your own face.")
+        notify(user=case.reporter, kind="claim_upheld", message=message)
+
+
 @transaction.atomic
 def moderation_case_act(*, case: ModerationCase, moderator, action: str, reason: str) -> ModerationCase:
     """Dismiss, ask for re-verification, take down, suspend or ban, with a reason. A double-submitted
@@ -290,6 +314,8 @@ def moderation_case_act(*, case: ModerationCase, moderator, action: str, reason:
                  reason=reason, case=case, before={"status": before}, after={"status": target})
     if action == CaseAction.TAKE_DOWN:
         listing_takedown(listing=case.listing, reason=reason, moderator=moderator, case=case)
+        if case.source == CaseSource.FACE_CLAIM:
+            _stolen_face_confirmed(case, moderator=moderator, reason=reason)
     elif action == CaseAction.SUSPEND:
         _suspend(case, moderator=moderator, reason=reason)
     elif action == CaseAction.BAN:

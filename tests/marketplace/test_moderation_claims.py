@@ -67,3 +67,28 @@ def test_someone_elses_claim_does_not_hide_the_listing(listed_face, make_user, e
     listed_face.refresh_from_db()
     assert listed_face.status == ListingStatus.PUBLISHED
     assert not ModerationCase.objects.exists()
+
+
+def test_an_upheld_claim_lets_the_real_person_verify_and_removes_the_thief_from_the_index(
+    listed_face, make_user, moderator, enroll  # noqa: F811
+):
+    from marketplace.services import moderation_case_act
+    from verification.models import FaceMatchFlag, FaceTemplate
+
+    def active_templates(user):  # the real table: seller_is_verified is the listings fixture's stand-in here
+        return FaceTemplate.objects.filter(subject_user=user, kind=FaceTemplate.Kind.SELLER, is_active=True)
+
+    claimant = make_user("real_person")
+    claim = face_claim_start(claimant=claimant, listing=listed_face, statement="That is me")
+    assert enroll(claimant).status == "blocked"  # the index finds the face the seller listed
+    case = face_claim_decide(claim=claim).case
+
+    moderation_case_act(case=case, moderator=moderator, action="take_down", reason="stolen face, upheld")
+
+    listed_face.refresh_from_db()
+    assert listed_face.status == ListingStatus.TAKEN_DOWN
+    assert FaceMatchFlag.objects.get(pk=case.evidence["flag_id"]).status == FaceMatchFlag.Status.DISMISSED
+    assert not active_templates(listed_face.seller).exists()  # out of the face index
+    # the real person verifies again with the same live face: nobody else holds it now
+    assert enroll(claimant).status == "verified"
+    assert active_templates(claimant).count() == 1
