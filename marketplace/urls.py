@@ -15,6 +15,7 @@ urlpatterns = [
     path("licences/<str:reference>/report/", usage_views.usage_report_new, name="usage_report_new"),
     path("licences/<str:reference>/dispute/", usage_views.dispute_new, name="dispute_new"),
     path("licences/<str:reference>/", views.licence_detail, name="licence"),
+    path("licences/<str:reference>/first-use/", views.licence_first_use, name="licence_first_use"),
     path("usage/", usage_views.usage_reports, name="usage_reports"),
     path("usage/review/", usage_views.usage_reports, {"focus": "review"}, name="usage_review"),
     path("usage/<str:reference>/", usage_views.usage_report_detail, name="usage_report"),

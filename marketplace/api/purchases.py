@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from listings.errors import ListingsError
 
 from ..selectors import licence_for_viewer, licences_of_buyer, order_for_buyer
-from ..services import CheckoutRefused, order_create
+from ..services import CheckoutRefused, licence_first_use_declare, order_create
 
 
 class PriceSerializer(serializers.Serializer):
@@ -129,3 +129,33 @@ class LicenceDetailView(APIView):
         if licence is None:
             raise Http404
         return Response(LicenceSerializer(licence).data)
+
+
+class FirstUseSerializer(serializers.Serializer):
+    used_on = serializers.DateField()
+
+
+class FirstUseResultSerializer(serializers.Serializer):
+    first_used_on = serializers.DateField()
+    report_due_at = serializers.DateTimeField()
+
+
+class LicenceFirstUseView(APIView):
+    """The buyer declares when the face was first used: the usage report is then due sooner."""
+
+    @extend_schema(request=FirstUseSerializer, responses=FirstUseResultSerializer)
+    def post(self, request, reference: str):
+        licence = licence_for_viewer(user=request.user, reference=reference)
+        if licence is None:
+            raise Http404
+        data = FirstUseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            deadline = licence_first_use_declare(
+                licence=licence, buyer=request.user, used_on=data.validated_data["used_on"]
+            )
+        except PermissionDenied as exc:
+            return _error("not_the_buyer", str(exc), status.HTTP_403_FORBIDDEN)
+        except ValidationError as exc:
+            return _error("invalid_first_use", " ".join(exc.messages))
+        return Response(FirstUseResultSerializer(deadline).data)

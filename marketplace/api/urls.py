@@ -13,6 +13,11 @@ urlpatterns = [
     path("orders/<uuid:public_id>/", purchases.OrderDetailView.as_view(), name="order-detail"),
     path("licences/", purchases.LicenceListView.as_view(), name="licence-list"),
     path("licences/<str:reference>/", purchases.LicenceDetailView.as_view(), name="licence-detail"),
+    path(
+        "licences/<str:reference>/first-use/",
+        purchases.LicenceFirstUseView.as_view(),
+        name="licence-first-use",
+    ),
     path("usage/reports/", usage_api.UsageReportListView.as_view(), name="usage-report-list"),
     path("usage/reports/<str:reference>/", usage_api.UsageReportDetailView.as_view(), name="usage-report"),
     path("usage/reports/<str:reference>/stills/<int:position>/", usage_api.UsageReportStillView.as_view(),

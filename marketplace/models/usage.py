@@ -175,6 +175,10 @@ class UsageDeadline(models.Model):
     licence = models.OneToOneField(
         "fm_marketplace.Licence", on_delete=models.CASCADE, related_name="usage_deadline"
     )
+    #: declared by the buyer when the face is first used; the report is then due sooner
+    first_used_on = models.DateField(null=True, blank=True)
+    #: min(first use + USAGE_REPORT_DUE_DAYS_AFTER_FIRST_USE, licence end); null: the licence end
+    report_due_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
 

@@ -33,12 +33,18 @@ from .usage import (
     usage_report_top_up_start,
     usage_reports_auto_approve,
 )
-from .usage_deadlines import licences_expire, usage_overdue_escalate, usage_reminders_send
+from .usage_deadlines import (
+    licence_first_use_declare,
+    licences_expire,
+    usage_overdue_escalate,
+    usage_reminders_send,
+)
 
 __all__ = [
     "CheckoutRefused",
     "dispute_open",
     "dispute_resolve",
+    "licence_first_use_declare",
     "licences_expire",
     "revocation_request",
     "revocations_apply",

@@ -1,16 +1,21 @@
 """Deadlines of usage reports, licence expiry and renewal offers (periodic tasks call these).
 
-A licence's usage report is due before the licence ends. ``USAGE_REPORT_REMINDER_DAYS`` before the
-end a buyer who has filed nothing is reminded; ``USAGE_REPORT_OVERDUE_DAYS`` after the end, if still
-nothing was filed and money is held, the case goes to the moderators. The money stays held: it never
+A licence's usage report is due ``USAGE_REPORT_DUE_DAYS_AFTER_FIRST_USE`` days after the buyer
+declares the first use of the face, and in any case before the licence ends.
+``USAGE_REPORT_REMINDER_DAYS`` before that a buyer who has filed nothing is reminded;
+``USAGE_REPORT_OVERDUE_DAYS`` after it, if still nothing was filed and money is held, the case goes
+to the moderators. The money stays held: it never
 leaves without an accepted report (or a moderator's decision).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +32,34 @@ from .notifications import notify, notify_moderators
 from .usage_checks import moderation_flag
 
 
+def _with_due(licences):
+    """Annotate ``due``: the declared-first-use deadline if any, else the licence's end."""
+    return licences.annotate(due=Coalesce(F("usage_deadline__report_due_at"), F("ends_at")))
+
+
+@transaction.atomic
+def licence_first_use_declare(*, licence: Licence, buyer, used_on: date, now=None) -> UsageDeadline:
+    """The buyer says when the face was first used: the report falls due sooner. Declared once."""
+    now = now or timezone.now()
+    if licence.buyer_id != getattr(buyer, "pk", None):
+        raise PermissionDenied(_("Only the licence's buyer can declare its first use."))
+    if not isinstance(used_on, date) or isinstance(used_on, datetime):
+        raise ValidationError({"used_on": _("Give the date of first use (YYYY-MM-DD).")})
+    if not licence.starts_at.date() <= used_on <= min(licence.ends_at.date(), now.date()):
+        raise ValidationError(
+            {"used_on": _("The first use must be within the licence and not in the future.")}
+        )
+    deadline, _created = UsageDeadline.objects.select_for_update().get_or_create(licence=licence)
+    if deadline.first_used_on is not None:
+        return deadline  # a double submit, or a second declaration: the first one stands
+    days = int(market_settings.USAGE_REPORT_DUE_DAYS_AFTER_FIRST_USE)
+    due = datetime.combine(used_on + timedelta(days=days), time.max, tzinfo=now.tzinfo)
+    deadline.first_used_on = used_on
+    deadline.report_due_at = min(due, licence.ends_at)
+    deadline.save(update_fields=["first_used_on", "report_due_at"])
+    return deadline
+
+
 def _without_report(licences):
     """Licences with no report that is filed and not rejected."""
     return licences.exclude(
@@ -39,7 +72,7 @@ def usage_reminders_send(*, now=None) -> int:
     soon = now + timedelta(days=int(market_settings.USAGE_REPORT_REMINDER_DAYS))
     sent = 0
     candidates = _without_report(
-        Licence.objects.filter(status=LicenceStatus.ACTIVE, ends_at__lte=soon, ends_at__gt=now)
+        _with_due(Licence.objects.filter(status=LicenceStatus.ACTIVE)).filter(due__lte=soon, due__gt=now)
     ).exclude(usage_deadline__reminded_at__isnull=False)
     for licence in candidates.select_related("buyer").distinct():
         with transaction.atomic():
@@ -52,7 +85,7 @@ def usage_reminders_send(*, now=None) -> int:
                 user=licence.buyer,
                 kind="usage_report_due",
                 message=_("Your usage report for licence %(ref)s is due by %(date)s.")
-                % {"ref": licence.reference, "date": licence.ends_at.date()},
+                % {"ref": licence.reference, "date": timezone.localdate(licence.due)},
                 link=reverse("marketplace:usage_report_new", args=[licence.reference]),
             )
             sent += 1
@@ -63,7 +96,7 @@ def usage_overdue_escalate(*, now=None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=int(market_settings.USAGE_REPORT_OVERDUE_DAYS))
     escalated = 0
-    candidates = _without_report(Licence.objects.filter(ends_at__lte=cutoff)).exclude(
+    candidates = _without_report(_with_due(Licence.objects.all()).filter(due__lte=cutoff)).exclude(
         usage_deadline__escalated_at__isnull=False
     )
     for licence in candidates.select_related("buyer", "seller", "listing").distinct():
@@ -82,7 +115,7 @@ def usage_overdue_escalate(*, now=None) -> int:
                 source_ref=f"overdue:{licence.reference}",
                 summary=summary,
                 licence=licence,
-                evidence={"licence": licence.reference, "ended": licence.ends_at.isoformat()},
+                evidence={"licence": licence.reference, "due": licence.due.isoformat()},
             )
             if not opened:
                 notify_moderators(
@@ -124,7 +157,7 @@ def licences_expire(*, now=None) -> int:
                 user=licence.buyer,
                 kind="licence_renewal_offer",
                 message=_("Licence %s has ended. Renew it to keep using this face.") % licence.reference,
-                link=reverse("marketplace:checkout", args=[licence.listing_id]),
+                link=reverse("listings:detail", args=[licence.listing_id]),
             )
             expired += 1
     return expired

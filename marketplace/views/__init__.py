@@ -1,5 +1,12 @@
 from .accounts import healthz, home, signup
-from .purchases import checkout_confirm, checkout_review, licence_detail, licences, order_detail
+from .purchases import (
+    checkout_confirm,
+    checkout_review,
+    licence_detail,
+    licence_first_use,
+    licences,
+    order_detail,
+)
 
 __all__ = [
     "checkout_confirm",
@@ -7,6 +14,7 @@ __all__ = [
     "healthz",
     "home",
     "licence_detail",
+    "licence_first_use",
     "licences",
     "order_detail",
     "signup",

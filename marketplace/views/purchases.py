@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from listings.errors import ListingsError
@@ -25,7 +26,7 @@ from ..selectors import (
     orders_of_buyer,
     user_has_role,
 )
-from ..services import CheckoutRefused, order_create
+from ..services import CheckoutRefused, licence_first_use_declare, order_create
 
 
 def _listing_and_form(request, listing_id: int):
@@ -122,3 +123,29 @@ def licence_detail(request, reference: str):
     return render(
         request, "marketplace/licence_detail.html", {"licence": licence, **licence_receipt(licence)}
     )
+
+
+@login_required
+@require_POST
+def licence_first_use(request, reference: str):
+    """The buyer declares the first use of the face: the usage report falls due sooner."""
+    from datetime import date
+
+    from django.contrib import messages
+
+    licence = licence_for_viewer(user=request.user, reference=reference)
+    if licence is None:
+        raise Http404
+    try:
+        used_on = date.fromisoformat(request.POST.get("used_on", "").strip())
+    except ValueError:
+        used_on = None
+    try:
+        deadline = licence_first_use_declare(licence=licence, buyer=request.user, used_on=used_on)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("First use recorded: the usage report is due by %s.") % deadline.report_due_at.date()
+        )
+    return redirect("marketplace:licence", reference=licence.reference)

@@ -98,7 +98,7 @@ def test_licence_expires_at_its_end_with_a_renewal_offer(
     licence.refresh_from_db()
     assert licence.status == "expired"
     offer = Notification.objects.get(user=buyer, kind="licence_renewal_offer")
-    assert offer.link == f"/licences/checkout/{published_listing.pk}/"
+    assert offer.link == f"/listings/{published_listing.pk}/"  # the listing page, to buy again
     assert any(buyer.email in message.to for message in mail.outbox)
     assert licences_expire(now=licence.ends_at + timedelta(days=1)) == 0
     assert hold_status(reference=licence.reference).status == "pending"  # expiry moves no money
