@@ -1,9 +1,9 @@
-"""System checks of the payouts app (stable ids ``payouts.E0xx``)."""
+"""System checks of the payouts app (stable ids ``payouts.E0xx`` and ``payouts.W0xx``)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
 from marketplace.conf import market_settings
@@ -52,6 +52,15 @@ def check_payouts_settings(app_configs=None, **kwargs) -> list:
                     "no webhook could be verified, so no payment would ever be recorded.",
                     hint="Set STRIPE_WEBHOOK_SECRET to the endpoint's signing secret (whsec_...).",
                     id="payouts.E003",
+                )
+            )
+        if not getattr(settings, "STRIPE_PUBLISHABLE_KEY", ""):
+            errors.append(
+                Warning(
+                    "The Stripe gateway is configured but STRIPE_PUBLISHABLE_KEY is not set: "
+                    "buyers cannot pay on the order page (Stripe.js needs it).",
+                    hint="Set STRIPE_PUBLISHABLE_KEY (pk_live_... or pk_test_...).",
+                    id="payouts.W001",
                 )
             )
     bps = market_settings.raw("PLATFORM_COMMISSION_BPS")

@@ -21,7 +21,7 @@ from .models import (
     Refund,
     Transfer,
 )
-from .state import HoldStatus, RefundStatus, TransferStatus
+from .state import HoldStatus, PaymentStatus, RefundStatus, TransferStatus
 
 Kind = LedgerAccount.Kind
 
@@ -116,6 +116,19 @@ def payment_for_reference(*, reference: str) -> GatewayPayment | None:
     if hold is not None:
         return hold.payment
     return GatewayPayment.objects.filter(reference=reference).order_by("-pk").first()
+
+
+def payment_browser_checkout(*, reference: str):
+    """What the payer's page needs to pay ``reference`` in the browser (Stripe.js), or None.
+
+    None for gateways with their own page (the sandbox) and for payments no longer awaiting payment.
+    """
+    from .gateways import get_gateway
+
+    payment = GatewayPayment.objects.filter(reference=reference).order_by("-pk").first()
+    if payment is None or payment.status != PaymentStatus.REQUIRES_PAYMENT:
+        return None
+    return get_gateway(payment.gateway).payment_browser_checkout(payment.gateway_payment_id)
 
 
 # -- freezes --------------------------------------------------------------------------------------

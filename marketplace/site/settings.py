@@ -205,6 +205,7 @@ FACE_MARKET = {
 }
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")  # for Stripe.js on the order page
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 
 LOGGING = {

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from listings.errors import ListingsError
 from listings.forms import ScopeForm
 from listings.selectors import listing_for_viewer, listing_quote
+from payouts.selectors import payment_browser_checkout
 
 from ..roles import Role
 from ..selectors import (
@@ -99,7 +100,14 @@ def order_detail(request, public_id: uuid.UUID):
     if order is None:
         raise Http404
     licence = getattr(order, "licence", None) if order.status == "licensed" else None
-    return render(request, "marketplace/order_detail.html", {"order": order, "licence": licence})
+    pay_in_page = None
+    if order.status == "pending_payment" and not order.checkout_url:
+        pay_in_page = payment_browser_checkout(reference=order.reference)  # Stripe.js on this page
+    return render(
+        request,
+        "marketplace/order_detail.html",
+        {"order": order, "licence": licence, "pay_in_page": pay_in_page},
+    )
 
 
 @login_required

@@ -71,6 +71,15 @@ class PaymentSession:
 
 
 @dataclass(frozen=True)
+class BrowserCheckout:
+    """Handed to the payer's page only: a publishable key and the payment's client secret."""
+
+    gateway: str
+    publishable_key: str
+    client_secret: str = field(repr=False)
+
+
+@dataclass(frozen=True)
 class PaymentInfo:
     gateway_payment_id: str
     status: str
@@ -137,6 +146,10 @@ class PaymentGateway(ABC):
 
     @abstractmethod
     def payment_retrieve(self, gateway_payment_id: str) -> PaymentInfo: ...
+
+    def payment_browser_checkout(self, gateway_payment_id: str) -> BrowserCheckout | None:
+        """What the payer's page needs to pay in the browser (Stripe.js), or None (a hosted page)."""
+        return None
 
     @abstractmethod
     def refund_create(

@@ -22,6 +22,7 @@ from marketplace.money import Money
 from ..state import PaymentStatus, PayoutAccountStatus, RefundStatus
 from .base import (
     AccountResult,
+    BrowserCheckout,
     EventType,
     GatewayError,
     GatewayEvent,
@@ -92,6 +93,10 @@ def account_status_from(account: dict) -> str:
     return PayoutAccountStatus.RESTRICTED
 
 
+#: PaymentIntent statuses in which the payer's page can still confirm the payment
+AWAITING_THE_PAYER = frozenset({"requires_payment_method", "requires_confirmation", "requires_action"})
+
+
 class StripeGateway(PaymentGateway):
     name = "stripe"
     known_event_types = frozenset(
@@ -154,6 +159,19 @@ class StripeGateway(PaymentGateway):
             amount=Money(int(intent.get("amount_received") or intent["amount"]), intent["currency"].upper()),
             charge_id=_id(intent.get("latest_charge")),
             reference=(intent.get("metadata") or {}).get("reference") or intent.get("transfer_group") or "",
+        )
+
+    def payment_browser_checkout(self, gateway_payment_id):
+        """Stripe.js's Payment Element confirms the PaymentIntent in the payer's browser (cards, Alipay,
+        WeChat Pay): it needs the publishable key and the intent's client secret, read fresh, never stored."""
+        publishable_key = getattr(settings, "STRIPE_PUBLISHABLE_KEY", "")
+        if not publishable_key:
+            return None
+        intent = self._call(self.client.v1.payment_intents.retrieve, gateway_payment_id).to_dict()
+        if intent.get("status") not in AWAITING_THE_PAYER:
+            return None
+        return BrowserCheckout(
+            gateway=self.name, publishable_key=publishable_key, client_secret=intent["client_secret"]
         )
 
     def refund_create(self, *, gateway_payment_id, charge_id, amount, reference, reason, idempotency_key):

@@ -63,3 +63,43 @@ def test_stripe_declined_card_leaves_the_order_unpaid_and_no_licence(
     assert not Licence.objects.exists()
     assert hold_status(reference=order.reference) is None
     assert_ledger_balanced()
+
+
+def test_the_order_page_mounts_stripes_payment_element_until_paid(
+    client, stripe_settings, stripe_client, buyer, published_listing, django_capture_on_commit_callbacks
+):
+    """Stripe.js itself cannot load here (no internet): the test checks what the page hands it."""
+    from django.urls import reverse
+
+    stripe_settings.STRIPE_PUBLISHABLE_KEY = "pk_test_local"
+    order = order_create(
+        buyer=buyer, listing_id=published_listing.pk, scope=scope_for(published_listing), checkout_key=key()
+    )
+    assert order.checkout_url == ""  # no hosted page: the buyer pays on the order page
+    intent = stripe_client.v1.payment_intents.retrieve(
+        payment_for_reference(reference=order.reference).gateway_payment_id
+    )
+    client.force_login(buyer)
+    page = client.get(reverse("marketplace:order", args=[order.public_id])).content.decode()
+    assert 'data-publishable-key="pk_test_local"' in page
+    assert f'data-client-secret="{intent.client_secret}"' in page
+    assert "https://js.stripe.com/v3/" in page and "marketplace/stripe_checkout.js" in page
+    assert 'http-equiv="refresh"' not in page  # the page must not reload under the payer's fingers
+
+    assert buyer_pays(stripe_client, intent.id).status == "succeeded"
+    event = stripe_event(stripe_client, "payment_intent.succeeded", intent.id)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliver(client, event).status_code == 200
+    page = client.get(reverse("marketplace:order", args=[order.public_id])).content.decode()
+    assert "stripe-payment-form" not in page and 'id="licence-link"' in page
+
+
+def test_the_sandbox_order_page_has_no_stripe(client, buyer, published_listing):
+    from django.urls import reverse
+
+    order = order_create(
+        buyer=buyer, listing_id=published_listing.pk, scope=scope_for(published_listing), checkout_key=key()
+    )
+    client.force_login(buyer)
+    page = client.get(reverse("marketplace:order", args=[order.public_id])).content.decode()
+    assert "js.stripe.com" not in page and 'id="continue-payment"' in page

@@ -26,9 +26,9 @@ def test_default_settings_pass_the_checks():
     [
         ({"PAYMENT_GATEWAY": "payouts.gateways.nope.Missing"}, "", "", ["payouts.E001"]),
         ({"PAYMENT_GATEWAY": "marketplace.money.Money"}, "", "", ["payouts.E001"]),
-        ({"PAYMENT_GATEWAY": STRIPE}, "", "", ["payouts.E002", "payouts.E003"]),
-        ({"PAYMENT_GATEWAY": STRIPE}, "sk_test_x", "", ["payouts.E003"]),
-        ({"PAYMENT_GATEWAY": STRIPE}, "sk_test_x", "whsec_x", []),
+        ({"PAYMENT_GATEWAY": STRIPE}, "", "", ["payouts.E002", "payouts.E003", "payouts.W001"]),
+        ({"PAYMENT_GATEWAY": STRIPE}, "sk_test_x", "", ["payouts.E003", "payouts.W001"]),
+        ({"PAYMENT_GATEWAY": STRIPE}, "sk_test_x", "whsec_x", ["payouts.W001"]),
         ({"PLATFORM_COMMISSION_BPS": 10_001}, "", "", ["payouts.E004"]),
         ({"PLATFORM_COMMISSION_BPS": 12.5}, "", "", ["payouts.E004"]),
         ({"PAYMENT_EVENT_HANDLERS": ["nowhere.handler"]}, "", "", ["payouts.E005"]),
@@ -38,7 +38,15 @@ def test_checks_have_stable_ids(settings, face_market, secret, webhook, expected
     settings.FACE_MARKET = {**settings.FACE_MARKET, **face_market}
     settings.STRIPE_SECRET_KEY = secret
     settings.STRIPE_WEBHOOK_SECRET = webhook
+    settings.STRIPE_PUBLISHABLE_KEY = ""
     assert ids(check_payouts_settings()) == expected
+
+
+def test_a_publishable_key_completes_the_stripe_configuration(settings):
+    settings.FACE_MARKET = {**settings.FACE_MARKET, "PAYMENT_GATEWAY": STRIPE}
+    settings.STRIPE_SECRET_KEY, settings.STRIPE_WEBHOOK_SECRET = "sk_test_x", "whsec_x"
+    settings.STRIPE_PUBLISHABLE_KEY = "pk_test_x"
+    assert ids(check_payouts_settings()) == []
 
 
 def test_release_task_is_idempotent_and_transfer_retry_pays_later(
