@@ -16,6 +16,7 @@ from listings.models import Listing
 from listings.services import listing_is_held_for_review, listing_review_release
 from listings.state import ListingStatus
 from payouts.services import payouts_unfreeze
+from verification.services import face_match_flag_revise
 
 from ..models import Appeal, Licence, ModerationCase
 from ..moderation_state import (
@@ -23,6 +24,7 @@ from ..moderation_state import (
     APPEALABLE_STATUSES,
     CASE_TRANSITIONS,
     AppealStatus,
+    CaseSource,
     CaseStatus,
     status_move,
 )
@@ -81,6 +83,12 @@ def _restore(case: ModerationCase, *, moderator, reason: str) -> None:
             audit_record(actor=moderator, action="listing.restored", subject_type="listing",
                          subject_ref=listing.pk, reason=reason, case=case, before={"status": before},
                          after={"status": ListingStatus.PUBLISHED})
+    flag_id = (case.evidence or {}).get("flag_id")
+    if case.source == CaseSource.FACE_INDEX and flag_id and face_match_flag_revise(
+        flag_id=int(flag_id), actor=moderator, note=reason
+    ):
+        audit_record(actor=moderator, action="flag.dismissed", subject_type="flag", subject_ref=flag_id,
+                     reason=reason, case=case, before={"status": "confirmed"}, after={"status": "dismissed"})
     if case.status == CaseStatus.BANNED:
         user_role_grant(user=seller, role=Role.SELLER)
         audit_record(actor=moderator, action="seller.reinstated", subject_type="user", subject_ref=seller.pk,

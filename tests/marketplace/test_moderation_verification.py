@@ -163,3 +163,22 @@ def test_only_moderators_require_reverification(make_user, buyer):
     with pytest.raises(VerificationError, match="reason_required"):
         reverification_require(user=seller, reason=" ", actor=None)
     assert seller_is_verified(seller)
+
+
+def test_a_reversed_takedown_dismisses_the_confirmed_flag(published_listing, make_user, moderator):
+    from marketplace.services import appeal_decide, appeal_file
+
+    seller = published_listing.seller
+    flag, case = flag_case(seller, make_user("original", "seller"))
+    moderation_case_act(case=case, moderator=moderator, action=CaseAction.TAKE_DOWN, reason="stolen face")
+    flag.refresh_from_db()
+    assert flag.status == FaceMatchFlag.Status.CONFIRMED
+
+    appeal = appeal_file(case=case, seller=seller, statement="It is my own face: my twin enrolled first")
+    other = make_user("moderator_two", "moderator")
+    appeal_decide(appeal=appeal, moderator=other, reverse=True, reason="twins, both real")
+    flag.refresh_from_db()
+    assert (flag.status, flag.reviewed_by, flag.review_note) == ("dismissed", other, "twins, both real")
+    assert AuditLogEntry.objects.filter(action="flag.dismissed", case=case).count() == 1
+    published_listing.refresh_from_db()
+    assert published_listing.status == ListingStatus.PUBLISHED

@@ -12,7 +12,7 @@ from .enrollment import (
     reference_photo_add,
 )
 from .retention import enrollments_expire_abandoned, raw_captures_delete, raw_captures_purge
-from .review import face_match_flag_resolve, reverification_require
+from .review import face_match_flag_resolve, face_match_flag_revise, reverification_require
 from .templates import (
     ImportReport,
     face_template_enroll,
@@ -30,6 +30,7 @@ __all__ = [
     "enrollment_start",
     "enrollments_expire_abandoned",
     "face_match_flag_resolve",
+    "face_match_flag_revise",
     "face_template_enroll",
     "face_template_withdraw",
     "liveness_challenge_issue",

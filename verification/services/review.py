@@ -45,6 +45,23 @@ def face_match_flag_resolve(*, flag_id: int, outcome: str, actor=None, note: str
 
 
 @transaction.atomic
+def face_match_flag_revise(*, flag_id: int, actor, note: str) -> bool:
+    """An appeal reversed the decision a confirmed flag led to: the flag becomes ``dismissed``.
+
+    Only a confirmed flag is revised (an open one is decided with ``face_match_flag_resolve``); the
+    note records why. Returns ``False`` when there is nothing to revise.
+    """
+    _require_moderator(actor)
+    updated = FaceMatchFlag.objects.filter(pk=flag_id, status=FaceMatchFlag.Status.CONFIRMED).update(
+        status=FaceMatchFlag.Status.DISMISSED,
+        reviewed_by=actor if getattr(actor, "pk", None) else None,
+        reviewed_at=timezone.now(),
+        review_note=(note or "").strip()[:2000],
+    )
+    return bool(updated)
+
+
+@transaction.atomic
 def reverification_require(*, user, reason: str, actor=None) -> int:
     """Make a verified seller prove their face again.
 
