@@ -1,18 +1,14 @@
 """State machines of moderation: cases, "this is my face" claims and appeals.
 
-Same rule as ``marketplace.state``: a move is a conditional ``UPDATE ... WHERE status IN <allowed>``,
-so two moderators acting on one case at once cannot both win. The history row of a case move is its
-audit-log entry (written by the service that moves it), not a ``StatusChange``: the audit log is the
-record moderators and regulators read.
+Moves go through ``marketplace.state.transition`` (a conditional ``UPDATE ... WHERE status IN
+<allowed>`` plus a ``StatusChange`` row), so two moderators acting on one case at once cannot both win.
+The services also write the audit log, the record moderators and regulators read.
 """
 
 from __future__ import annotations
 
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-from .state import TransitionRefused
 
 
 class CaseSource(models.TextChoices):
@@ -87,28 +83,6 @@ class AppealStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for a moderator")
     UPHELD = "upheld", _("Decision upheld")
     REVERSED = "reversed", _("Decision reversed")
-
-
-@transaction.atomic
-def status_move(obj, *, to: str, transitions: dict[str, set[str]], **fields) -> str:
-    """Move ``obj`` to ``to`` if its stored status allows it; return the status it came from.
-
-    Raises :class:`~marketplace.state.TransitionRefused` when another request moved it first.
-    """
-    allowed_from = {source for source, targets in transitions.items() if to in targets}
-    model = type(obj)
-    current = model.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
-    now = timezone.now()
-    updated = model.objects.filter(pk=obj.pk, status__in=allowed_from).update(
-        status=to, updated_at=now, **fields
-    )
-    if not updated:
-        raise TransitionRefused(f"{model.__name__} {obj.pk}: cannot go from {current} to {to}")
-    obj.status = to
-    obj.updated_at = now
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    return current
 
 
 CLAIM_TRANSITIONS: dict[str, set[str]] = {

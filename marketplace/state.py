@@ -59,8 +59,13 @@ def transition(
     reason: str = "",
     actor=None,
     from_statuses: set[str] | None = None,
+    **fields,
 ) -> None:
-    """Move ``obj`` (an Order or a Licence) to ``to`` if its current status allows it."""
+    """Move ``obj`` to ``to`` if its current status allows it, setting ``fields`` in the same UPDATE.
+
+    Every status-bearing deal object (orders, licences, usage reports, disputes, moderation cases,
+    claims, appeals) moves through here, so each move leaves one ``StatusChange`` row.
+    """
     from .models import StatusChange
 
     allowed_from = {s for s, targets in transitions.items() if to in targets}
@@ -69,12 +74,15 @@ def transition(
     now = timezone.now()
     model = type(obj)
     current = model.objects.filter(pk=obj.pk).values_list("status", flat=True).first()
-    updated = model.objects.filter(pk=obj.pk, status__in=allowed_from).update(status=to, updated_at=now)
+    updated = model.objects.filter(pk=obj.pk, status__in=allowed_from).update(
+        status=to, updated_at=now, **fields
+    )
+    reference = getattr(obj, "reference", "") or str(obj.pk)
     if not updated:
-        raise TransitionRefused(f"{model.__name__} {obj.reference}: cannot go from {current} to {to}")
+        raise TransitionRefused(f"{model.__name__} {reference}: cannot go from {current} to {to}")
     StatusChange.objects.create(
         subject=model.__name__.lower(),
-        reference=obj.reference,
+        reference=reference,
         from_status=current or "",
         to_status=to,
         reason=reason[:500],
@@ -82,3 +90,5 @@ def transition(
     )
     obj.status = to
     obj.updated_at = now
+    for name, value in fields.items():
+        setattr(obj, name, value)

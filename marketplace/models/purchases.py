@@ -106,7 +106,7 @@ class Licence(models.Model):
 class StatusChange(models.Model):
     """History of every order and licence transition (append-only)."""
 
-    subject = models.CharField(max_length=12)  # "order" | "licence"
+    subject = models.CharField(max_length=20)  # the model: "order", "licence", "moderationcase", ...
     reference = models.CharField(max_length=40, db_index=True)
     from_status = models.CharField(max_length=20)
     to_status = models.CharField(max_length=20)

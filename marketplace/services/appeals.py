@@ -26,9 +26,9 @@ from ..moderation_state import (
     AppealStatus,
     CaseSource,
     CaseStatus,
-    status_move,
 )
 from ..roles import Role
+from ..state import transition
 from .accounts import user_role_grant
 from .audit import audit_record
 from .moderation import require_moderator
@@ -108,14 +108,14 @@ def appeal_decide(*, appeal: Appeal, moderator, reverse: bool, reason: str) -> A
     if case.decided_by_id == moderator.pk:
         raise SameModerator(_("Another moderator must decide an appeal against your own decision."))
     to = AppealStatus.REVERSED if reverse else AppealStatus.UPHELD
-    status_move(appeal, to=to, transitions=APPEAL_TRANSITIONS, decided_by=moderator,
-                decided_at=timezone.now(), decision_reason=reason)
+    transition(appeal, to=to, transitions=APPEAL_TRANSITIONS, reason=reason, actor=moderator,
+               decided_by=moderator, decided_at=timezone.now(), decision_reason=reason)
     audit_record(actor=moderator, action=f"appeal.{to}", subject_type="appeal", subject_ref=appeal.pk,
                  case=case, reason=reason, before={"status": AppealStatus.PENDING}, after={"status": to})
     if reverse:
         _restore(case, moderator=moderator, reason=reason)
         before = case.status
-        status_move(case, to=CaseStatus.REVERSED, transitions=CASE_TRANSITIONS)
+        transition(case, to=CaseStatus.REVERSED, transitions=CASE_TRANSITIONS, reason=reason, actor=moderator)
         audit_record(actor=moderator, action="case.reversed", subject_type="case", subject_ref=case.pk,
                      case=case, reason=reason, before={"status": before},
                      after={"status": CaseStatus.REVERSED})

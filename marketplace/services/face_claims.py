@@ -25,8 +25,9 @@ from verification.selectors import seller_face_template
 from verification.state import ACTIVE_STATUSES, EnrollmentStatus
 
 from ..models import FaceClaim
-from ..moderation_state import CLAIM_TRANSITIONS, CaseSource, ClaimStatus, Severity, status_move
+from ..moderation_state import CLAIM_TRANSITIONS, CaseSource, ClaimStatus, Severity
 from ..roles import Role
+from ..state import transition
 from .accounts import user_role_grant
 from .audit import audit_record
 from .moderation import moderation_case_open
@@ -122,7 +123,8 @@ def face_claim_decide(*, claim: FaceClaim) -> FaceClaim:
         return claim
     matched, evidence = _match(claim, enrollment)
     to = ClaimStatus.MATCHED if matched else ClaimStatus.NOT_MATCHED
-    status_move(claim, to=to, transitions=CLAIM_TRANSITIONS, enrollment=enrollment, decided_at=timezone.now())
+    transition(claim, to=to, transitions=CLAIM_TRANSITIONS, reason="claimant's verification decided",
+               enrollment=enrollment, decided_at=timezone.now())
     audit_record(actor=None, action=f"claim.{to}", subject_type="claim", subject_ref=claim.pk,
                  before={"status": ClaimStatus.VERIFYING}, after={"status": to, **evidence})
     if not matched:

@@ -36,10 +36,10 @@ from ..moderation_state import (
     CaseSource,
     CaseStatus,
     Severity,
-    status_move,
 )
 from ..roles import Role, role_group_name
 from ..selectors import user_has_role
+from ..state import transition
 from .audit import audit_record
 from .notifications import notify, notify_moderators
 from .takedown import listing_takedown
@@ -308,8 +308,8 @@ def moderation_case_act(*, case: ModerationCase, moderator, action: str, reason:
     if action in (CaseAction.SUSPEND, CaseAction.BAN, CaseAction.REVERIFY) and case.seller_id is None:
         raise ValidationError(_("This case names no seller."))
     before = case.status
-    status_move(case, to=target, transitions=CASE_TRANSITIONS, decided_by=moderator,
-                decided_at=timezone.now(), decision_reason=reason)
+    transition(case, to=target, transitions=CASE_TRANSITIONS, reason=reason, actor=moderator,
+               decided_by=moderator, decided_at=timezone.now(), decision_reason=reason)
     audit_record(actor=moderator, action=f"case.{action}", subject_type="case", subject_ref=case.pk,
                  reason=reason, case=case, before={"status": before}, after={"status": target})
     if action == CaseAction.TAKE_DOWN:
