@@ -13,6 +13,7 @@ from listings.errors import ListingsError
 
 from ..selectors import licence_for_viewer, licences_of_buyer, order_for_buyer
 from ..services import CheckoutRefused, licence_first_use_declare, order_create
+from .errors import api_error
 
 
 class PriceSerializer(serializers.Serializer):
@@ -69,10 +70,6 @@ class LicenceSerializer(serializers.Serializer):
     ends_at = serializers.DateTimeField()
 
 
-def _error(code: str, message: str, http_status=status.HTTP_400_BAD_REQUEST, **extra) -> Response:
-    return Response({"code": code, "message": message, **extra}, status=http_status)
-
-
 class OrderCreateView(APIView):
     """Price a scope of a listing and start paying. The same ``checkout_key`` returns the same order."""
 
@@ -89,14 +86,14 @@ class OrderCreateView(APIView):
                 return_url=data.validated_data.get("return_url", ""),
             )
         except PermissionDenied as exc:
-            return _error("not_a_buyer", str(exc), status.HTTP_403_FORBIDDEN)
+            return api_error("not_a_buyer", str(exc), status.HTTP_403_FORBIDDEN)
         except ValidationError as exc:
             detail = exc.message_dict if hasattr(exc, "error_dict") else {"scope": exc.messages}
-            return _error("invalid_scope", "The scope is outside the licence terms.", errors=detail)
+            return api_error("invalid_scope", "The scope is outside the licence terms.", errors=detail)
         except CheckoutRefused as exc:
-            return _error(exc.code, exc.message, status.HTTP_409_CONFLICT)
+            return api_error(exc.code, exc.message, status.HTTP_409_CONFLICT)
         except ListingsError as exc:
-            return _error(
+            return api_error(
                 exc.code, exc.message, status.HTTP_409_CONFLICT, categories=getattr(exc, "categories", [])
             )
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
@@ -155,7 +152,7 @@ class LicenceFirstUseView(APIView):
                 licence=licence, buyer=request.user, used_on=data.validated_data["used_on"]
             )
         except PermissionDenied as exc:
-            return _error("not_the_buyer", str(exc), status.HTTP_403_FORBIDDEN)
+            return api_error("not_the_buyer", str(exc), status.HTTP_403_FORBIDDEN)
         except ValidationError as exc:
-            return _error("invalid_first_use", " ".join(exc.messages))
+            return api_error("invalid_first_use", " ".join(exc.messages))
         return Response(FirstUseResultSerializer(deadline).data)

@@ -40,7 +40,7 @@ from ..services import (
     usage_report_file,
     usage_report_reject,
 )
-from .purchases import _error
+from .errors import api_error
 from .usage_serializers import (
     UsageDisputeOpenSerializer,
     UsageDisputeResolveSerializer,
@@ -69,13 +69,13 @@ class BadInput(Exception):
 
 
 def _not_found(what: str = "object") -> Response:
-    return _error("not_found", f"No such {what}.", status.HTTP_404_NOT_FOUND)
+    return api_error("not_found", f"No such {what}.", status.HTTP_404_NOT_FOUND)
 
 
 def _invalid(exc: ValidationError, code: str = "invalid_input") -> Response:
     if hasattr(exc, "error_dict"):
-        return _error(code, "Some fields are not valid.", errors=exc.message_dict)
-    return _error("refused", " ".join(exc.messages), status.HTTP_409_CONFLICT)
+        return api_error(code, "Some fields are not valid.", errors=exc.message_dict)
+    return api_error("refused", " ".join(exc.messages), status.HTTP_409_CONFLICT)
 
 
 def _json_or_raw(value):
@@ -169,10 +169,10 @@ class UsageReportListView(generics.ListAPIView):
     @extend_schema(request=UsageReportFileSerializer, responses={201: UsageReportSerializer, **ERRORS})
     def post(self, request):
         if not user_has_role(request.user, Role.BUYER):
-            return _error("not_a_buyer", "Only buyers file usage reports.", status.HTTP_403_FORBIDDEN)
+            return api_error("not_a_buyer", "Only buyers file usage reports.", status.HTTP_403_FORBIDDEN)
         data = _report_data(request)
         if not isinstance(data, dict):
-            return _error("invalid_input", "Send the report as an object.")
+            return api_error("invalid_input", "Send the report as an object.")
         reference = data.pop("licence", None)
         licence = None
         if isinstance(reference, str):
@@ -184,13 +184,13 @@ class UsageReportListView(generics.ListAPIView):
                 request, "stills", limit=STILLS_MAX, max_bytes=int(market_settings.LISTING_PHOTO_MAX_BYTES)
             )
         except BadInput as exc:
-            return _error("invalid_stills", exc.message, errors={exc.field: [exc.message]})
+            return api_error("invalid_stills", exc.message, errors={exc.field: [exc.message]})
         try:
             report = usage_report_file(
                 buyer=request.user, licence=licence, data=data, stills=[raw for _n, _t, raw in stills]
             )
         except PermissionDenied as exc:
-            return _error("not_the_buyer", str(exc), status.HTTP_403_FORBIDDEN)
+            return api_error("not_the_buyer", str(exc), status.HTTP_403_FORBIDDEN)
         except ValidationError as exc:
             return _invalid(exc, "invalid_report")
         report.refresh_from_db()  # the checks may have run on commit
@@ -231,12 +231,12 @@ class _SellerDecisionView(APIView):
         if report is None:
             return _not_found("usage report")
         if report.licence.seller_id != request.user.pk:
-            return _error(
+            return api_error(
                 "not_the_seller", "Only the licensed face's seller decides.", status.HTTP_403_FORBIDDEN
             )
         body = self.body(data=request.data)
         if not body.is_valid():
-            return _error("invalid_input", "Some fields are not valid.", errors=body.errors)
+            return api_error("invalid_input", "Some fields are not valid.", errors=body.errors)
         try:
             report = self._decide(request, report, body.validated_data)
         except ValidationError as exc:
@@ -303,14 +303,14 @@ class UsageDisputeListView(generics.ListAPIView):
         if report_ref:
             report = usage_report_for_viewer(user=request.user, reference=str(report_ref))
             if report is None or report.licence_id != licence.pk:
-                return _error("invalid_input", "Unknown report.", errors={"report": ["Unknown report."]})
+                return api_error("invalid_input", "Unknown report.", errors={"report": ["Unknown report."]})
         reasons = data.get("reasons")
         try:
             attachments = _uploads(
                 request, "attachments", limit=ATTACHMENTS_MAX, max_bytes=ATTACHMENT_MAX_BYTES
             )
         except BadInput as exc:
-            return _error("invalid_attachments", exc.message, errors={exc.field: [exc.message]})
+            return api_error("invalid_attachments", exc.message, errors={exc.field: [exc.message]})
         try:
             dispute = dispute_open(
                 user=request.user,
@@ -320,7 +320,7 @@ class UsageDisputeListView(generics.ListAPIView):
                 attachments=attachments,
             )
         except PermissionDenied as exc:
-            return _error("not_a_party", str(exc), status.HTTP_403_FORBIDDEN)
+            return api_error("not_a_party", str(exc), status.HTTP_403_FORBIDDEN)
         except ValidationError as exc:
             return _invalid(exc)
         return Response(UsageDisputeSerializer(dispute).data, status=status.HTTP_201_CREATED)
@@ -347,10 +347,10 @@ class UsageDisputeResolveView(APIView):
         if dispute is None:
             return _not_found("dispute")
         if not user_has_role(request.user, Role.MODERATOR):
-            return _error("not_a_moderator", "Only moderators decide disputes.", status.HTTP_403_FORBIDDEN)
+            return api_error("not_a_moderator", "Only moderators decide disputes.", status.HTTP_403_FORBIDDEN)
         body = UsageDisputeResolveSerializer(data=request.data)
         if not body.is_valid():
-            return _error("invalid_input", "Some fields are not valid.", errors=body.errors)
+            return api_error("invalid_input", "Some fields are not valid.", errors=body.errors)
         minor = body.validated_data.get("amount_minor")
         try:
             dispute = dispute_resolve(
@@ -392,7 +392,7 @@ class UsageNotificationReadView(APIView):
     def post(self, request):
         body = UsageNotificationReadSerializer(data=request.data)
         if not body.is_valid():
-            return _error("invalid_input", "Some fields are not valid.", errors=body.errors)
+            return api_error("invalid_input", "Some fields are not valid.", errors=body.errors)
         pk = body.validated_data.get("id")
         if pk is not None and not notifications_of(user=request.user).filter(pk=pk).exists():
             return _not_found("notification")
