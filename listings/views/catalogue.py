@@ -42,19 +42,19 @@ def catalogue(request):
     )
 
 
+def _url_if_installed(name: str, *args) -> str:
+    """A URL of the layer above, looked up by name so listings never imports it; "" if not installed."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
 
 
 def _purchase_url(user, listing) -> str:
-    """Where a buyer takes this scope to check out, if the host installed the purchase flow.
-
-    Looked up by URL name so listings never imports the marketplace above it.
-    """
+    """Where a buyer takes this scope to check out, if the host installed the purchase flow."""
     if listing.price_on_request or listing.status != ListingStatus.PUBLISHED or not is_buyer(user):
         return ""
-    try:
-        return reverse("marketplace:checkout", args=[listing.pk])
-    except NoReverseMatch:
-        return ""
+    return _url_if_installed("marketplace:checkout", listing.pk)
 
 
 def _moderation_urls(user, listing) -> dict[str, str]:
@@ -62,13 +62,11 @@ def _moderation_urls(user, listing) -> dict[str, str]:
     above). Offered on a listing someone else sells, while it is on sale or paused."""
     if owns(user, listing.seller_id) or listing.status not in (ListingStatus.PUBLISHED, ListingStatus.PAUSED):
         return {}
-    urls = {}
-    for key, name in (("report_url", "marketplace:report_listing"), ("claim_url", "marketplace:face_claim")):
-        try:
-            urls[key] = reverse(name, args=[listing.pk])
-        except NoReverseMatch:
-            continue
-    return urls
+    urls = {
+        "report_url": _url_if_installed("marketplace:report_listing", listing.pk),
+        "claim_url": _url_if_installed("marketplace:face_claim", listing.pk),
+    }
+    return {key: url for key, url in urls.items() if url}
 
 
 @require_GET

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -137,10 +139,6 @@ def licence_detail(request, reference: str):
 @require_POST
 def licence_first_use(request, reference: str):
     """The buyer declares the first use of the face: the usage report falls due sooner."""
-    from datetime import date
-
-    from django.contrib import messages
-
     licence = licence_for_viewer(user=request.user, reference=reference)
     if licence is None:
         raise Http404
