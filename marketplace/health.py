@@ -24,7 +24,7 @@ def _broker() -> str:
 
     with current_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
-    return conn.transport_cls if isinstance(conn.transport_cls, str) else "connected"
+    return conn.transport.driver_name  # e.g. "redis"
 
 
 def _storage() -> str:
