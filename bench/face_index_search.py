@@ -87,7 +87,8 @@ def clustered(n: int, dims: int, rng: np.random.Generator) -> tuple[np.ndarray, 
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
     owner = np.repeat(np.arange(identities), SAMPLES_PER_IDENTITY)[:n]
     vectors = centres[owner] + rng.standard_normal((n, dims)).astype(np.float32) * (
-        GENUINE_SPREAD / np.sqrt(2 * dims))
+        GENUINE_SPREAD / np.sqrt(2 * dims)
+    )
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors.astype(np.float32), centres
 
@@ -112,19 +113,47 @@ def load_templates(vectors: np.ndarray, engine_id: str, metric: str) -> float:
     connection.ensure_connection()
     register_vector(connection.connection)  # before the cursor: a cursor copies the type registry
     with connection.connection.cursor() as raw:
-        columns = ("kind, subject_user_id, engine_id, model_hash, metric, dimensions, embedding, "
-                   "embedding_vec, is_active, created_at, updated_at")
+        columns = (
+            "kind, subject_user_id, engine_id, model_hash, metric, dimensions, embedding, "
+            "embedding_vec, is_active, created_at, updated_at"
+        )
         sql = f"COPY fm_verification_facetemplate ({columns}) FROM STDIN WITH (FORMAT BINARY)"
         with raw.copy(sql) as copy:
-            copy.set_types(["varchar", "int4", "varchar", "varchar", "varchar", "int2", "bytea", "vector",
-                            "bool", "timestamptz", "timestamptz"])
+            copy.set_types(
+                [
+                    "varchar",
+                    "int4",
+                    "varchar",
+                    "varchar",
+                    "varchar",
+                    "int2",
+                    "bytea",
+                    "vector",
+                    "bool",
+                    "timestamptz",
+                    "timestamptz",
+                ]
+            )
             from django.utils import timezone
 
             now = timezone.now()
             dims = vectors.shape[1]
             for vector in vectors:
-                copy.write_row(("seller", owner.pk, engine_id, "bench", metric, dims, vector.tobytes(),
-                                vector, True, now, now))
+                copy.write_row(
+                    (
+                        "seller",
+                        owner.pk,
+                        engine_id,
+                        "bench",
+                        metric,
+                        dims,
+                        vector.tobytes(),
+                        vector,
+                        True,
+                        now,
+                        now,
+                    )
+                )
     return time.perf_counter() - started
 
 
@@ -212,11 +241,15 @@ def main() -> None:
 
         sizes = [int(s) for s in args.sizes.split(",")]
         dims_list = [int(d) for d in args.dims.split(",")]
-        print(f"face-index search, {args.queries} probes, k=10, HNSW m=16 ef_construction=64 "
-              f"ef_search={args.ef_search}; {SAMPLES_PER_IDENTITY} samples per identity")
-        print(f"{'templates':>10} {'dims':>5} {'metric':>9} | {'load s':>7} {'hnsw build s':>12} | "
-              f"{'exact p50/p95 ms':>17} {'scan-only p50 ms':>16} | {'hnsw p50/p95 ms':>16} {'recall@10':>9} "
-              f"{'same-person recall (exact)':>26} {'matrix s':>8}")
+        print(
+            f"face-index search, {args.queries} probes, k=10, HNSW m=16 ef_construction=64 "
+            f"ef_search={args.ef_search}; {SAMPLES_PER_IDENTITY} samples per identity"
+        )
+        print(
+            f"{'templates':>10} {'dims':>5} {'metric':>9} | {'load s':>7} {'hnsw build s':>12} | "
+            f"{'exact p50/p95 ms':>17} {'scan-only p50 ms':>16} | {'hnsw p50/p95 ms':>16} {'recall@10':>9} "
+            f"{'same-person recall (exact)':>26} {'matrix s':>8}"
+        )
         build_rate: dict[int, float] = {}
         for size in sizes:
             for dims in dims_list:
@@ -227,9 +260,11 @@ def main() -> None:
                     # load about 20 s and the exact index's first matrix load about 30 s per 1M x 128
                     estimate = build_rate.get(dims, 0) * 100_000 * 28 + (20 + 30) * dims / 128
                     if elapsed + estimate > BUDGET_SECONDS or not build_rate.get(dims):
-                        print(f"{size:>10} {dims:>5} {metric:>9} | skipped: load + HNSW build estimated at "
-                              f"{estimate:.0f} s from the 100k run, past the {BUDGET_SECONDS} s budget "
-                              f"({elapsed:.0f} s used) on this 2-core machine")
+                        print(
+                            f"{size:>10} {dims:>5} {metric:>9} | skipped: load + HNSW build estimated at "
+                            f"{estimate:.0f} s from the 100k run, past the {BUDGET_SECONDS} s budget "
+                            f"({elapsed:.0f} s used) on this 2-core machine"
+                        )
                         continue
                 rng = np.random.default_rng(size + dims)
                 vectors, centres = clustered(size, dims, rng)
@@ -259,28 +294,35 @@ def main() -> None:
                 hnsw = PgvectorFaceIndex(ef_search=args.ef_search)
                 hnsw.search(queries[0], **search)
                 hnsw_ids, hnsw_ms = timed_search(hnsw, queries, **search)
-                recall = np.mean([len(set(a) & set(b)) / 10
-                                  for a, b in zip(exact_ids, hnsw_ids, strict=True)])
-                same_person = np.mean([len(set(b) & g) / len(g)
-                                       for b, g in zip(hnsw_ids, genuine, strict=True)])
-                same_exact = np.mean([len(set(a) & g) / len(g)
-                                      for a, g in zip(exact_ids, genuine, strict=True)])
+                recall = np.mean(
+                    [len(set(a) & set(b)) / 10 for a, b in zip(exact_ids, hnsw_ids, strict=True)]
+                )
+                same_person = np.mean(
+                    [len(set(b) & g) / len(g) for b, g in zip(hnsw_ids, genuine, strict=True)]
+                )
+                same_exact = np.mean(
+                    [len(set(a) & g) / len(g) for a, g in zip(exact_ids, genuine, strict=True)]
+                )
                 planned = uses_hnsw(dims, metric, queries[0], engine_id)
-                print(f"{size:>10} {dims:>5} {metric:>9} | {load_s:>7.1f} {build_s:>12.1f} | "
-                      f"{np.percentile(exact_ms, 50):>8.2f}/{np.percentile(exact_ms, 95):<8.2f} "
-                      f"{np.median(scan_ms):>16.2f} | "
-                      f"{np.percentile(hnsw_ms, 50):>7.2f}/{np.percentile(hnsw_ms, 95):<8.2f} {recall:>9.3f} "
-                      f"{same_person:>9.3f} ({same_exact:.3f}) {matrix_s:>8.1f}"
-                      + ("" if planned else "   (planner did NOT use the HNSW index!)"))
+                print(
+                    f"{size:>10} {dims:>5} {metric:>9} | {load_s:>7.1f} {build_s:>12.1f} | "
+                    f"{np.percentile(exact_ms, 50):>8.2f}/{np.percentile(exact_ms, 95):<8.2f} "
+                    f"{np.median(scan_ms):>16.2f} | "
+                    f"{np.percentile(hnsw_ms, 50):>7.2f}/{np.percentile(hnsw_ms, 95):<8.2f} {recall:>9.3f} "
+                    f"{same_person:>9.3f} ({same_exact:.3f}) {matrix_s:>8.1f}"
+                    + ("" if planned else "   (planner did NOT use the HNSW index!)")
+                )
                 del exact, matrix
         clear_templates()
-        print(f"total {time.monotonic() - started_all:.0f} s.\n"
-              "exact = ExactFaceIndex.search, including its per-search change check (one row read);\n"
-              "scan-only = the numpy scan alone; recall@10 = HNSW top-10 vs exact top-10;\n"
-              "same-person recall = share of the probe identity's own templates found in the top 10 "
-              "(what blocking a stolen face needs);\n"
-              "matrix s = the exact index's first load of the templates from the database (once per process "
-              "and change).")
+        print(
+            f"total {time.monotonic() - started_all:.0f} s.\n"
+            "exact = ExactFaceIndex.search, including its per-search change check (one row read);\n"
+            "scan-only = the numpy scan alone; recall@10 = HNSW top-10 vs exact top-10;\n"
+            "same-person recall = share of the probe identity's own templates found in the top 10 "
+            "(what blocking a stolen face needs);\n"
+            "matrix s = the exact index's first load of the templates from the database (once per process "
+            "and change)."
+        )
     finally:
         from django.db import connections
 

@@ -24,8 +24,11 @@ urlpatterns = [
     path("usage/<str:reference>/stills/<int:position>/", usage_views.evidence_still, name="evidence_still"),
     path("disputes/", usage_views.disputes, name="disputes"),
     path("disputes/<str:reference>/", usage_views.dispute_detail, name="dispute"),
-    path("disputes/<str:reference>/attachments/<int:attachment_id>/", usage_views.dispute_attachment,
-         name="dispute_attachment"),
+    path(
+        "disputes/<str:reference>/attachments/<int:attachment_id>/",
+        usage_views.dispute_attachment,
+        name="dispute_attachment",
+    ),
     path("notifications/", usage_views.notifications, name="notifications"),
     path("moderation/", mod.moderation_queue_page, name="moderation_queue"),
     path("moderation/cases/<int:case_id>/", mod.moderation_case_page, name="moderation_case"),

@@ -77,8 +77,9 @@ def make_user(db):
     from marketplace.services import user_role_grant
 
     def make(username: str, *roles: str, password: str = "correct horse battery staple", **extra):
-        user = get_user_model().objects.create_user(username=username, password=password,
-                                                    email=f"{username}@example.test", **extra)
+        user = get_user_model().objects.create_user(
+            username=username, password=password, email=f"{username}@example.test", **extra
+        )
         for role in roles:
             user_role_grant(user=user, role=role)
         return user
@@ -112,10 +113,25 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     env["FACE_MARKET_TEST_DB_NAME"] = str(db["NAME"])
     env["PYTHONPATH"] = str(REPO_ROOT)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "tests.celery_worker_app", "worker",
-         "--pool=solo", "--concurrency=1", "--loglevel=WARNING", "--without-gossip", "--without-mingle",
-         "--without-heartbeat"],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "tests.celery_worker_app",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     from celery import current_app
 

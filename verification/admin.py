@@ -47,19 +47,49 @@ class BiometricConsentAdmin(ReadOnlyAdmin):
 class FaceTemplateAdmin(ReadOnlyAdmin):
     list_display = ["id", "kind", "subject_user", "protected_person", "engine_id", "is_active", "created_at"]
     list_filter = ["kind", "engine_id", "is_active"]
-    fields = ["kind", "subject_user", "protected_person", "source_enrollment", "engine_id", "model_hash",
-              "metric", "dimensions", "is_active", "created_at"]
+    fields = [
+        "kind",
+        "subject_user",
+        "protected_person",
+        "source_enrollment",
+        "engine_id",
+        "model_hash",
+        "metric",
+        "dimensions",
+        "is_active",
+        "created_at",
+    ]
     readonly_fields = fields
 
 
 @admin.register(FaceMatchFlag)
 class FaceMatchFlagAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "status", "subject_user", "matched_user", "matched_protected_person",
-                    "score", "created_at"]
+    list_display = [
+        "id",
+        "kind",
+        "status",
+        "subject_user",
+        "matched_user",
+        "matched_protected_person",
+        "score",
+        "created_at",
+    ]
     list_filter = ["status", "kind"]
-    readonly_fields = ["kind", "enrollment", "subject_user", "matched_template", "matched_user",
-                       "matched_protected_person", "score", "threshold", "metric", "engine_id", "model_hash",
-                       "evidence", "created_at"]
+    readonly_fields = [
+        "kind",
+        "enrollment",
+        "subject_user",
+        "matched_template",
+        "matched_user",
+        "matched_protected_person",
+        "score",
+        "threshold",
+        "metric",
+        "engine_id",
+        "model_hash",
+        "evidence",
+        "created_at",
+    ]
 
 
 @admin.register(ProtectedPerson)

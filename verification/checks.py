@@ -32,30 +32,38 @@ def check_face_engine(app_configs=None, **kwargs) -> list:
 
     engine_class, problem = _import("FACE_ENGINE")
     if engine_class is None or not (isinstance(engine_class, type) and issubclass(engine_class, FaceEngine)):
-        return [Error(problem or "FACE_MARKET['FACE_ENGINE'] is not a FaceEngine subclass.",
-                      hint="Use verification.engines.dlib_engine.DlibFaceEngine (offline) or "
-                           "verification.engines.insightface_engine.InsightFaceEngine.",
-                      id="verification.E001")]
+        return [
+            Error(
+                problem or "FACE_MARKET['FACE_ENGINE'] is not a FaceEngine subclass.",
+                hint="Use verification.engines.dlib_engine.DlibFaceEngine (offline) or "
+                "verification.engines.insightface_engine.InsightFaceEngine.",
+                id="verification.E001",
+            )
+        ]
     if "model_dir" not in inspect.signature(engine_class).parameters:
         return []
     errors = []
     options = market_settings.FACE_ENGINE_OPTIONS or {}
     model_dir = options.get("model_dir") or market_settings.FACE_MODEL_DIR
     if not model_dir or not os.path.isabs(str(model_dir)) or not os.path.isdir(str(model_dir)):
-        errors.append(Error(
-            "The face engine needs an existing absolute model directory (FACE_MODEL_DIR).",
-            hint="Point FACE_MODEL_DIR at the directory holding the engine's .onnx files; the engine never "
-                 "downloads models.",
-            id="verification.E002",
-        ))
+        errors.append(
+            Error(
+                "The face engine needs an existing absolute model directory (FACE_MODEL_DIR).",
+                hint="Point FACE_MODEL_DIR at the directory holding the engine's .onnx files; "
+                "the engine never downloads models.",
+                id="verification.E002",
+            )
+        )
     if not (options.get("licence_confirmed") or market_settings.FACE_MODEL_LICENCE_CONFIRMED):
-        errors.append(Error(
-            "The deployment has not confirmed it holds a licence for the face models it loads.",
-            hint="insightface's published model packs are for non-commercial research only. Set "
-                 "FACE_MODEL_LICENCE_CONFIRMED=true only if you hold a licence for the models in "
-                 "FACE_MODEL_DIR.",
-            id="verification.E003",
-        ))
+        errors.append(
+            Error(
+                "The deployment has not confirmed it holds a licence for the face models it loads.",
+                hint="insightface's published model packs are for non-commercial research only. Set "
+                "FACE_MODEL_LICENCE_CONFIRMED=true only if you hold a licence for the models in "
+                "FACE_MODEL_DIR.",
+                id="verification.E003",
+            )
+        )
     return errors
 
 
@@ -66,15 +74,23 @@ def check_face_index(app_configs=None, databases=None, **kwargs) -> list:
 
     index_class, problem = _import("FACE_INDEX_BACKEND")
     if index_class is None or not (isinstance(index_class, type) and issubclass(index_class, FaceIndex)):
-        return [Error(problem or "FACE_MARKET['FACE_INDEX_BACKEND'] is not a FaceIndex subclass.",
-                      hint="Use verification.index.exact.ExactFaceIndex (any database) or "
-                           "verification.index.pgvector.PgvectorFaceIndex (PostgreSQL).",
-                      id="verification.E004")]
+        return [
+            Error(
+                problem or "FACE_MARKET['FACE_INDEX_BACKEND'] is not a FaceIndex subclass.",
+                hint="Use verification.index.exact.ExactFaceIndex (any database) or "
+                "verification.index.pgvector.PgvectorFaceIndex (PostgreSQL).",
+                id="verification.E004",
+            )
+        ]
     if issubclass(index_class, PgvectorFaceIndex) and connections["default"].vendor != "postgresql":
-        return [Error("The pgvector face index needs PostgreSQL, but the default database is "
-                      f"{connections['default'].vendor}.",
-                      hint="Set DATABASE_URL to PostgreSQL with pgvector, or use ExactFaceIndex.",
-                      id="verification.E005")]
+        return [
+            Error(
+                "The pgvector face index needs PostgreSQL, but the default database is "
+                f"{connections['default'].vendor}.",
+                hint="Set DATABASE_URL to PostgreSQL with pgvector, or use ExactFaceIndex.",
+                id="verification.E005",
+            )
+        ]
     return []
 
 
@@ -84,7 +100,11 @@ def check_consent_text(app_configs=None, **kwargs) -> list:
 
     version = market_settings.raw("BIOMETRIC_CONSENT_VERSION")
     if version not in TEXTS:
-        return [Error(f"No biometric consent text for BIOMETRIC_CONSENT_VERSION {version!r}.",
-                      hint="Add the text to verification/consent.py TEXTS under that version.",
-                      id="verification.E006")]
+        return [
+            Error(
+                f"No biometric consent text for BIOMETRIC_CONSENT_VERSION {version!r}.",
+                hint="Add the text to verification/consent.py TEXTS under that version.",
+                id="verification.E006",
+            )
+        ]
     return []

@@ -59,8 +59,9 @@ class Enrollment(models.Model):
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="fm_enrollments")
     consent = models.ForeignKey(BiometricConsent, on_delete=models.PROTECT, related_name="enrollments")
-    status = models.CharField(max_length=20, choices=EnrollmentStatus.choices,
-                              default=EnrollmentStatus.PHOTOS, db_index=True)
+    status = models.CharField(
+        max_length=20, choices=EnrollmentStatus.choices, default=EnrollmentStatus.PHOTOS, db_index=True
+    )
     challenge_actions = models.JSONField(default=list, blank=True)
     challenge_nonce = models.CharField(max_length=64, blank=True)
     challenge_issued_at = models.DateTimeField(null=True, blank=True)
@@ -80,7 +81,8 @@ class Enrollment(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user"], condition=Q(status__in=sorted(ACTIVE_STATUSES)),
+                fields=["user"],
+                condition=Q(status__in=sorted(ACTIVE_STATUSES)),
                 name="fm_ver_one_active_enrollment",
             ),
         ]
@@ -184,12 +186,15 @@ class FaceTemplate(models.Model):
         PROTECTED = "protected", _("Protected person")
 
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    subject_user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="fm_face_templates")
-    protected_person = models.ForeignKey(ProtectedPerson, null=True, blank=True, on_delete=models.CASCADE,
-                                         related_name="templates")
-    source_enrollment = models.ForeignKey(Enrollment, null=True, blank=True, on_delete=models.SET_NULL,
-                                          related_name="templates")
+    subject_user = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.CASCADE, related_name="fm_face_templates"
+    )
+    protected_person = models.ForeignKey(
+        ProtectedPerson, null=True, blank=True, on_delete=models.CASCADE, related_name="templates"
+    )
+    source_enrollment = models.ForeignKey(
+        Enrollment, null=True, blank=True, on_delete=models.SET_NULL, related_name="templates"
+    )
     engine_id = models.CharField(max_length=64)
     model_hash = models.CharField(max_length=64)
     metric = models.CharField(max_length=12)  # the engine's: "euclidean" or "cosine"
@@ -206,8 +211,10 @@ class FaceTemplate(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind="seller", subject_user__isnull=False, protected_person__isnull=True)
-                           | Q(kind="protected", subject_user__isnull=True, protected_person__isnull=False)),
+                condition=(
+                    Q(kind="seller", subject_user__isnull=False, protected_person__isnull=True)
+                    | Q(kind="protected", subject_user__isnull=True, protected_person__isnull=False)
+                ),
                 name="fm_ver_template_one_subject",
             ),
         ]
@@ -265,12 +272,14 @@ class FaceMatchFlag(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="flags")
     subject_user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="fm_face_match_flags")
-    matched_template = models.ForeignKey(FaceTemplate, null=True, blank=True, on_delete=models.SET_NULL,
-                                         related_name="flags")
+    matched_template = models.ForeignKey(
+        FaceTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="flags"
+    )
     # denormalised so the evidence survives the matched template being withdrawn
     matched_user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    matched_protected_person = models.ForeignKey(ProtectedPerson, null=True, blank=True,
-                                                 on_delete=models.SET_NULL, related_name="flags")
+    matched_protected_person = models.ForeignKey(
+        ProtectedPerson, null=True, blank=True, on_delete=models.SET_NULL, related_name="flags"
+    )
     score = models.FloatField(help_text=_("Distance (euclidean engines) or similarity (cosine engines)."))
     threshold = models.FloatField()
     metric = models.CharField(max_length=12)

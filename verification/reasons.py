@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 REASONS = {
     # liveness (verification/liveness.py)
     "too_few_frames": _(
-        "The camera sent too few usable frames. Make sure your face is well lit and in view."),
+        "The camera sent too few usable frames. Make sure your face is well lit and in view."
+    ),
     "no_face_in_frames": _("Your face was not visible in enough of the camera frames."),
     "actions_missing": _("Not all of the requested movements were seen."),
     "actions_out_of_order": _("The requested movements were not done in the order shown."),
@@ -20,9 +21,11 @@ REASONS = {
     "reference_photo_unusable": _("One of your reference photos could no longer be read."),
     "no_usable_reference_photo": _("None of your reference photos could be used."),
     "face_matches_other_seller": _(
-        "This face is already verified by another account. A moderator will review the case."),
+        "This face is already verified by another account. A moderator will review the case."
+    ),
     "face_matches_protected_person": _(
-        "This face belongs to a protected person and cannot be listed. A moderator will review the case."),
+        "This face belongs to a protected person and cannot be listed. A moderator will review the case."
+    ),
 }
 
 

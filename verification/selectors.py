@@ -27,8 +27,11 @@ def seller_face_template(user) -> FaceTemplate | None:
     """The verified seller's active face template (the newest), or None. Never serialise its embedding."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return (FaceTemplate.objects.filter(subject_user=user, kind=FaceTemplate.Kind.SELLER, is_active=True)
-            .order_by("-created_at", "-pk").first())
+    return (
+        FaceTemplate.objects.filter(subject_user=user, kind=FaceTemplate.Kind.SELLER, is_active=True)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 @dataclass(frozen=True)
@@ -48,9 +51,21 @@ def seller_photo_match(*, user, data: bytes) -> PhotoMatch:
     under an earlier engine gets ``error_code="no_template"`` until they verify again.
     """
     engine = get_face_engine()
-    template = (FaceTemplate.objects.filter(subject_user=user, kind=FaceTemplate.Kind.SELLER, is_active=True,
-                                            engine_id=engine.engine_id, model_hash=engine.model_hash)
-                .order_by("-created_at", "-pk").first()) if getattr(user, "is_authenticated", False) else None
+    template = (
+        (
+            FaceTemplate.objects.filter(
+                subject_user=user,
+                kind=FaceTemplate.Kind.SELLER,
+                is_active=True,
+                engine_id=engine.engine_id,
+                model_hash=engine.model_hash,
+            )
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if getattr(user, "is_authenticated", False)
+        else None
+    )
     if template is None:
         return PhotoMatch(matched=False, score=math.nan, error_code="no_template")
     try:

@@ -65,12 +65,16 @@ def _step_url(enrollment) -> str:
 @seller_required
 def home(request):
     enrollment = selectors.enrollment_latest(request.user)
-    return render(request, "verification/home.html", {
-        "consent": selectors.consent_active(request.user),
-        "enrollment": enrollment,
-        "verified": selectors.seller_is_verified(request.user),
-        "continue_url": _step_url(enrollment),
-    })
+    return render(
+        request,
+        "verification/home.html",
+        {
+            "consent": selectors.consent_active(request.user),
+            "enrollment": enrollment,
+            "verified": selectors.seller_is_verified(request.user),
+            "continue_url": _step_url(enrollment),
+        },
+    )
 
 
 @seller_required
@@ -81,8 +85,11 @@ def consent(request):
             messages.error(request, _("Tick the box to give your consent, or leave this page."))
             return redirect("verification:consent")
         try:
-            services.biometric_consent_record(user=request.user, text_version=request.POST.get("version", ""),
-                                              ip_address=request.META.get("REMOTE_ADDR"))
+            services.biometric_consent_record(
+                user=request.user,
+                text_version=request.POST.get("version", ""),
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
             enrollment = services.enrollment_start(user=request.user)
         except VerificationError as exc:
             messages.error(request, exc.message)
@@ -90,10 +97,15 @@ def consent(request):
             changed = exc.code == "consent_version_changed"
             return redirect("verification:consent" if changed else "verification:home")
         return redirect(_step_url(enrollment))
-    return render(request, "verification/consent.html", {
-        "version": current_version(), "text": consent_text(),
-        "consent": selectors.consent_active(request.user),
-    })
+    return render(
+        request,
+        "verification/consent.html",
+        {
+            "version": current_version(),
+            "text": consent_text(),
+            "consent": selectors.consent_active(request.user),
+        },
+    )
 
 
 @seller_required
@@ -122,12 +134,17 @@ def photos(request):
             messages.success(request, _("Photo added."))
         return redirect("verification:photos")
     count = enrollment.reference_photos.count()
-    return render(request, "verification/photos.html", {
-        "enrollment": enrollment, "count": count,
-        "minimum": int(market_settings.REFERENCE_PHOTOS_MIN),
-        "maximum": int(market_settings.REFERENCE_PHOTOS_MAX),
-        "ready": count >= int(market_settings.REFERENCE_PHOTOS_MIN),
-    })
+    return render(
+        request,
+        "verification/photos.html",
+        {
+            "enrollment": enrollment,
+            "count": count,
+            "minimum": int(market_settings.REFERENCE_PHOTOS_MIN),
+            "maximum": int(market_settings.REFERENCE_PHOTOS_MAX),
+            "ready": count >= int(market_settings.REFERENCE_PHOTOS_MIN),
+        },
+    )
 
 
 @seller_required
@@ -138,18 +155,22 @@ def camera(request):
     if enrollment.reference_photos.count() < int(market_settings.REFERENCE_PHOTOS_MIN):
         messages.error(request, _("Upload at least one reference photo of your face first."))
         return redirect("verification:photos")
-    return render(request, "verification/camera.html", {
-        "enrollment": enrollment,
-        "capture": CAPTURE,
-        "prompts": {action: str(text) for action, text in ACTION_PROMPTS.items()},
-        "ui_text": {
-            "hold": _("Look straight at the camera"),
-            "sending": _("Sending…"),
-            "no_camera": _("We could not open your camera. Allow camera access and try again."),
-            "failed": _("Something went wrong. Please try again."),
+    return render(
+        request,
+        "verification/camera.html",
+        {
+            "enrollment": enrollment,
+            "capture": CAPTURE,
+            "prompts": {action: str(text) for action, text in ACTION_PROMPTS.items()},
+            "ui_text": {
+                "hold": _("Look straight at the camera"),
+                "sending": _("Sending…"),
+                "no_camera": _("We could not open your camera. Allow camera access and try again."),
+                "failed": _("Something went wrong. Please try again."),
+            },
+            "max_frames": int(market_settings.LIVENESS_FRAMES_MAX),
         },
-        "max_frames": int(market_settings.LIVENESS_FRAMES_MAX),
-    })
+    )
 
 
 @seller_required
@@ -157,9 +178,13 @@ def status(request):
     enrollment = selectors.enrollment_latest(request.user)
     if enrollment is None:
         return redirect("verification:home")
-    return render(request, "verification/status.html", {
-        "enrollment": enrollment,
-        "decided": enrollment.status in DECIDED_STATUSES,
-        "waiting": enrollment.status in (S.FRAMES_UPLOADED, S.DECIDING),
-        "reasons": [reason_text(code) for code in enrollment.reasons],
-    })
+    return render(
+        request,
+        "verification/status.html",
+        {
+            "enrollment": enrollment,
+            "decided": enrollment.status in DECIDED_STATUSES,
+            "waiting": enrollment.status in (S.FRAMES_UPLOADED, S.DECIDING),
+            "reasons": [reason_text(code) for code in enrollment.reasons],
+        },
+    )

@@ -58,7 +58,7 @@ def _purchase_url(user, listing) -> str:
 
 
 def _moderation_urls(user, listing) -> dict[str, str]:
-    """"Report this listing" and "This is my face", if the host installed moderation (by URL name, as
+    """ "Report this listing" and "This is my face", if the host installed moderation (by URL name, as
     above). Offered on a listing someone else sells, while it is on sale or paused."""
     if owns(user, listing.seller_id) or listing.status not in (ListingStatus.PUBLISHED, ListingStatus.PAUSED):
         return {}

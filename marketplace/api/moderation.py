@@ -73,12 +73,16 @@ class ModerationReportCreateView(APIView):
         data.is_valid(raise_exception=True)
         listing = listing_for_viewer(user=request.user, listing_id=data.validated_data["listing"])
         if listing is None:  # the same answer whether it never existed or is not on sale
-            return Response({"listing": [_("No listing with this id is on sale.")]},
-                            status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"listing": [_("No listing with this id is on sale.")]}, status=status.HTTP_400_BAD_REQUEST
+            )
         try:
-            case = moderation_report_file(reporter=request.user, listing=listing,
-                                          reason=data.validated_data["reason"],
-                                          details=data.validated_data.get("details", ""))
+            case = moderation_report_file(
+                reporter=request.user,
+                listing=listing,
+                reason=data.validated_data["reason"],
+                details=data.validated_data.get("details", ""),
+            )
         except ValidationError as exc:
             return _refused(exc)
         # reporters learn that the report is in, not what moderators know

@@ -53,9 +53,7 @@ class UsageStillSerializer(serializers.Serializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, still) -> str:
-        return reverse(
-            "marketplace_api:usage-report-still", args=[still.report.reference, still.position]
-        )
+        return reverse("marketplace_api:usage-report-still", args=[still.report.reference, still.position])
 
 
 class UsageFindingSerializer(serializers.Serializer):
@@ -181,7 +179,10 @@ class UsageDisputeSerializer(serializers.Serializer):
 class UsageDisputeResolveSerializer(serializers.Serializer):
     resolution = serializers.ChoiceField(choices=DisputeResolution.choices)
     amount_minor = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, max_value=10**15,
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=10**15,
         help_text="refunded to the buyer (refund_partial and split), in minor units",
     )
     note = serializers.CharField(max_length=5000)

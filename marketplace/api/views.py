@@ -43,5 +43,13 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         user = request.user
-        return Response(MeSerializer({"pk": user.pk, "get_username": user.get_username(), "email": user.email,
-                                      "roles": user_roles(user)}).data)
+        return Response(
+            MeSerializer(
+                {
+                    "pk": user.pk,
+                    "get_username": user.get_username(),
+                    "email": user.email,
+                    "roles": user_roles(user),
+                }
+            ).data
+        )

@@ -6,6 +6,17 @@ from .permissions import MarketplacePermission
 from .purchases import Licence, Order, StatusChange
 from .usage import Dispute, DisputeAttachment, EvidenceStill, Revocation, UsageDeadline, UsageReport
 
-__all__ = ["Licence", "MarketplacePermission", "Notification", "Order", "StatusChange",
-           "Dispute", "DisputeAttachment", "EvidenceStill", "Revocation", "UsageDeadline", "UsageReport"]
+__all__ = [
+    "Licence",
+    "MarketplacePermission",
+    "Notification",
+    "Order",
+    "StatusChange",
+    "Dispute",
+    "DisputeAttachment",
+    "EvidenceStill",
+    "Revocation",
+    "UsageDeadline",
+    "UsageReport",
+]
 __all__ += ["Appeal", "AuditLogEntry", "FaceClaim", "ModerationCase"]

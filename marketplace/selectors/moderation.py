@@ -81,8 +81,11 @@ def case_evidence(case: ModerationCase) -> dict[str, Any]:
         "scores": {k: evidence[k] for k in ("score", "threshold", "metric", "kind") if k in evidence},
         "photo_scores": evidence.get("photos", []),
         "liveness_reasons": evidence.get("liveness_reasons", []),
-        "other": {k: v for k, v in evidence.items()
-                  if k not in {"score", "threshold", "metric", "kind", "photos", "liveness_reasons"}},
+        "other": {
+            k: v
+            for k, v in evidence.items()
+            if k not in {"score", "threshold", "metric", "kind", "photos", "liveness_reasons"}
+        },
         "seller_history": seller_history(case.seller),
         "related": list(related_cases(case)),
     }
@@ -97,8 +100,19 @@ def audit_log(*, case_id: int | None = None, subject_type: str = "") -> QuerySet
     return entries
 
 
-AUDIT_CSV_HEADER = ["id", "time", "actor", "action", "subject_type", "subject_ref", "case", "reason",
-                    "before", "after", "money"]
+AUDIT_CSV_HEADER = [
+    "id",
+    "time",
+    "actor",
+    "action",
+    "subject_type",
+    "subject_ref",
+    "case",
+    "reason",
+    "before",
+    "after",
+    "money",
+]
 
 
 def audit_log_csv_rows(entries) -> list[list[str]]:
@@ -106,9 +120,19 @@ def audit_log_csv_rows(entries) -> list[list[str]]:
 
     rows = []
     for e in entries:
-        rows.append([
-            str(e.pk), e.created_at.isoformat(), e.actor_label or "system", e.action, e.subject_type,
-            e.subject_ref, str(e.case_id or ""), e.reason, json.dumps(e.before, sort_keys=True),
-            json.dumps(e.after, sort_keys=True), json.dumps(e.money, sort_keys=True),
-        ])
+        rows.append(
+            [
+                str(e.pk),
+                e.created_at.isoformat(),
+                e.actor_label or "system",
+                e.action,
+                e.subject_type,
+                e.subject_ref,
+                str(e.case_id or ""),
+                e.reason,
+                json.dumps(e.before, sort_keys=True),
+                json.dumps(e.after, sort_keys=True),
+                json.dumps(e.money, sort_keys=True),
+            ]
+        )
     return rows

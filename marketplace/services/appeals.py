@@ -56,8 +56,14 @@ def appeal_file(*, case: ModerationCase, seller, statement: str) -> Appeal:
             appeal = Appeal.objects.create(case=case, seller=seller, statement=statement[:4000])
     except IntegrityError:  # one pending appeal per case
         return Appeal.objects.get(case=case, status=AppealStatus.PENDING)
-    audit_record(actor=seller, action="appeal.filed", subject_type="appeal", subject_ref=appeal.pk, case=case,
-                 reason=statement)
+    audit_record(
+        actor=seller,
+        action="appeal.filed",
+        subject_type="appeal",
+        subject_ref=appeal.pk,
+        case=case,
+        reason=statement,
+    )
     notify_moderators(kind="moderation_appeal", message=_("A seller appealed case %s") % case.pk, email=False)
     return appeal
 
@@ -73,26 +79,58 @@ def _restore(case: ModerationCase, *, moderator, reason: str) -> None:
     lifted = payouts_unfreeze(seller=seller, actor=moderator)
     for reference in references:
         lifted += payouts_unfreeze(reference=reference, actor=moderator)
-    audit_record(actor=moderator, action="payouts.unfrozen", subject_type="payouts",
-                 subject_ref=f"seller:{seller.pk}", reason=reason, case=case,
-                 before={"frozen": True}, after={"frozen": False, "freezes_lifted": lifted})
+    audit_record(
+        actor=moderator,
+        action="payouts.unfrozen",
+        subject_type="payouts",
+        subject_ref=f"seller:{seller.pk}",
+        reason=reason,
+        case=case,
+        before={"frozen": True},
+        after={"frozen": False, "freezes_lifted": lifted},
+    )
     for listing in listings:
         before = listing.status
         restorable = before == ListingStatus.TAKEN_DOWN or listing_is_held_for_review(listing)
         if restorable and listing_review_release(listing=listing, reason=reason, moderator=moderator):
-            audit_record(actor=moderator, action="listing.restored", subject_type="listing",
-                         subject_ref=listing.pk, reason=reason, case=case, before={"status": before},
-                         after={"status": ListingStatus.PUBLISHED})
+            audit_record(
+                actor=moderator,
+                action="listing.restored",
+                subject_type="listing",
+                subject_ref=listing.pk,
+                reason=reason,
+                case=case,
+                before={"status": before},
+                after={"status": ListingStatus.PUBLISHED},
+            )
     flag_id = (case.evidence or {}).get("flag_id")
-    if case.source == CaseSource.FACE_INDEX and flag_id and face_match_flag_revise(
-        flag_id=int(flag_id), actor=moderator, note=reason
+    if (
+        case.source == CaseSource.FACE_INDEX
+        and flag_id
+        and face_match_flag_revise(flag_id=int(flag_id), actor=moderator, note=reason)
     ):
-        audit_record(actor=moderator, action="flag.dismissed", subject_type="flag", subject_ref=flag_id,
-                     reason=reason, case=case, before={"status": "confirmed"}, after={"status": "dismissed"})
+        audit_record(
+            actor=moderator,
+            action="flag.dismissed",
+            subject_type="flag",
+            subject_ref=flag_id,
+            reason=reason,
+            case=case,
+            before={"status": "confirmed"},
+            after={"status": "dismissed"},
+        )
     if case.status == CaseStatus.BANNED:
         user_role_grant(user=seller, role=Role.SELLER)
-        audit_record(actor=moderator, action="seller.reinstated", subject_type="user", subject_ref=seller.pk,
-                     reason=reason, case=case, before={"seller_role": False}, after={"seller_role": True})
+        audit_record(
+            actor=moderator,
+            action="seller.reinstated",
+            subject_type="user",
+            subject_ref=seller.pk,
+            reason=reason,
+            case=case,
+            before={"seller_role": False},
+            after={"seller_role": True},
+        )
 
 
 @transaction.atomic
@@ -108,18 +146,44 @@ def appeal_decide(*, appeal: Appeal, moderator, reverse: bool, reason: str) -> A
     if case.decided_by_id == moderator.pk:
         raise SameModerator(_("Another moderator must decide an appeal against your own decision."))
     to = AppealStatus.REVERSED if reverse else AppealStatus.UPHELD
-    transition(appeal, to=to, transitions=APPEAL_TRANSITIONS, reason=reason, actor=moderator,
-               decided_by=moderator, decided_at=timezone.now(), decision_reason=reason)
-    audit_record(actor=moderator, action=f"appeal.{to}", subject_type="appeal", subject_ref=appeal.pk,
-                 case=case, reason=reason, before={"status": AppealStatus.PENDING}, after={"status": to})
+    transition(
+        appeal,
+        to=to,
+        transitions=APPEAL_TRANSITIONS,
+        reason=reason,
+        actor=moderator,
+        decided_by=moderator,
+        decided_at=timezone.now(),
+        decision_reason=reason,
+    )
+    audit_record(
+        actor=moderator,
+        action=f"appeal.{to}",
+        subject_type="appeal",
+        subject_ref=appeal.pk,
+        case=case,
+        reason=reason,
+        before={"status": AppealStatus.PENDING},
+        after={"status": to},
+    )
     if reverse:
         _restore(case, moderator=moderator, reason=reason)
         before = case.status
         transition(case, to=CaseStatus.REVERSED, transitions=CASE_TRANSITIONS, reason=reason, actor=moderator)
-        audit_record(actor=moderator, action="case.reversed", subject_type="case", subject_ref=case.pk,
-                     case=case, reason=reason, before={"status": before},
-                     after={"status": CaseStatus.REVERSED})
-    notify(user=appeal.seller, kind=f"appeal_{to}",
-           message=_("Your appeal of case %(case)s was decided: %(outcome)s. %(reason)s")
-           % {"case": case.pk, "outcome": appeal.get_status_display(), "reason": reason})
+        audit_record(
+            actor=moderator,
+            action="case.reversed",
+            subject_type="case",
+            subject_ref=case.pk,
+            case=case,
+            reason=reason,
+            before={"status": before},
+            after={"status": CaseStatus.REVERSED},
+        )
+    notify(
+        user=appeal.seller,
+        kind=f"appeal_{to}",
+        message=_("Your appeal of case %(case)s was decided: %(outcome)s. %(reason)s")
+        % {"case": case.pk, "outcome": appeal.get_status_display(), "reason": reason},
+    )
     return appeal

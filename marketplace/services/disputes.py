@@ -97,9 +97,13 @@ def _held_top_ups(licence: Licence) -> list[tuple[str, Money]]:
     """(reference, held) of the paid reach top-ups of the licence's rejected reports: no later report
     can release them, so the dispute decides them (otherwise they would stay held forever)."""
     held = []
-    references = UsageReport.objects.filter(
-        licence=licence, status=UsageReportStatus.REJECTED, top_up_paid_at__isnull=False
-    ).exclude(top_up_reference="").values_list("top_up_reference", flat=True)
+    references = (
+        UsageReport.objects.filter(
+            licence=licence, status=UsageReportStatus.REJECTED, top_up_paid_at__isnull=False
+        )
+        .exclude(top_up_reference="")
+        .values_list("top_up_reference", flat=True)
+    )
     for reference in references:
         hold = hold_status(reference=reference)
         if hold is not None and hold.status == HoldStatus.PENDING and hold.releasable.amount > 0:

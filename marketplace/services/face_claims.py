@@ -1,4 +1,4 @@
-""""This is my face": a claimant proves who they are with the same liveness verification sellers pass.
+""" "This is my face": a claimant proves who they are with the same liveness verification sellers pass.
 
 The claimant's enrollment runs in verification as any other. Its face index search compares their live,
 verified face with every seller's template: when it matches the seller of the claimed listing (and the
@@ -64,8 +64,13 @@ def face_claim_start(*, claimant, listing: Listing, statement: str = "") -> Face
             )
     except IntegrityError:  # a double submit
         return FaceClaim.objects.get(claimant=claimant, listing=listing, status=ClaimStatus.VERIFYING)
-    audit_record(actor=claimant, action="claim.started", subject_type="claim", subject_ref=claim.pk,
-                 after={"listing": listing.pk})
+    audit_record(
+        actor=claimant,
+        action="claim.started",
+        subject_type="claim",
+        subject_ref=claim.pk,
+        after={"listing": listing.pk},
+    )
     return claim
 
 
@@ -79,22 +84,29 @@ def _claim_enrollment(claim: FaceClaim) -> Enrollment | None:
         return verified
     return (
         Enrollment.objects.filter(user=claim.claimant, created_at__gte=claim.created_at)
-        .order_by("created_at").first()
+        .order_by("created_at")
+        .first()
     )
 
 
 def _match(claim: FaceClaim, enrollment: Enrollment) -> tuple[bool, dict[str, Any]]:
     liveness_failures = [r for r in (enrollment.reasons or []) if r not in _MATCH_REASONS]
     evidence: dict[str, Any] = {
-        "enrollment_id": enrollment.pk, "enrollment_status": enrollment.status,
-        "liveness_reasons": liveness_failures, "liveness_passed": not liveness_failures,
+        "enrollment_id": enrollment.pk,
+        "enrollment_status": enrollment.status,
+        "liveness_reasons": liveness_failures,
+        "liveness_passed": not liveness_failures,
     }
     seller_id = claim.listing.seller_id
     if enrollment.status == EnrollmentStatus.BLOCKED:
         flag = FaceMatchFlag.objects.filter(enrollment=enrollment, matched_user_id=seller_id).first()
         if flag is not None:
-            evidence.update(flag_id=flag.pk, score=round(float(flag.score), 4),
-                            threshold=float(flag.threshold), metric=flag.metric)
+            evidence.update(
+                flag_id=flag.pk,
+                score=round(float(flag.score), 4),
+                threshold=float(flag.threshold),
+                metric=flag.metric,
+            )
         return flag is not None and not liveness_failures, evidence
     if enrollment.status == EnrollmentStatus.VERIFIED:
         # verified before the seller listed this face: compare the two templates directly
@@ -123,25 +135,48 @@ def face_claim_decide(*, claim: FaceClaim) -> FaceClaim:
         return claim
     matched, evidence = _match(claim, enrollment)
     to = ClaimStatus.MATCHED if matched else ClaimStatus.NOT_MATCHED
-    transition(claim, to=to, transitions=CLAIM_TRANSITIONS, reason="claimant's verification decided",
-               enrollment=enrollment, decided_at=timezone.now())
-    audit_record(actor=None, action=f"claim.{to}", subject_type="claim", subject_ref=claim.pk,
-                 before={"status": ClaimStatus.VERIFYING}, after={"status": to, **evidence})
+    transition(
+        claim,
+        to=to,
+        transitions=CLAIM_TRANSITIONS,
+        reason="claimant's verification decided",
+        enrollment=enrollment,
+        decided_at=timezone.now(),
+    )
+    audit_record(
+        actor=None,
+        action=f"claim.{to}",
+        subject_type="claim",
+        subject_ref=claim.pk,
+        before={"status": ClaimStatus.VERIFYING},
+        after={"status": to, **evidence},
+    )
     if not matched:
         return claim
     listing = claim.listing
     case = moderation_case_open(
-        source=CaseSource.FACE_CLAIM, source_ref=f"claim:{claim.pk}", severity=Severity.URGENT,
-        listing=listing, reporter=claim.claimant, evidence={**evidence, "statement": claim.statement},
+        source=CaseSource.FACE_CLAIM,
+        source_ref=f"claim:{claim.pk}",
+        severity=Severity.URGENT,
+        listing=listing,
+        reporter=claim.claimant,
+        evidence={**evidence, "statement": claim.statement},
         summary=_("A verified person says this listing shows their face, and their face matches"),
     )
     FaceClaim.objects.filter(pk=claim.pk).update(case=case)
     claim.case = case
     reason = _("Hidden pending review: a verified claimant's face matches (case %s)") % case.pk
     if listing_hide_pending_review(listing=listing, reason=reason):
-        audit_record(actor=None, action="listing.hidden", subject_type="listing", subject_ref=listing.pk,
-                     reason=reason, case=case, before={"status": listing.status},
-                     after={"status": ListingStatus.PAUSED})
+        audit_record(
+            actor=None,
+            action="listing.hidden",
+            subject_type="listing",
+            subject_ref=listing.pk,
+            reason=reason,
+            case=case,
+            before={"status": listing.status},
+            after={"status": ListingStatus.PAUSED},
+        )
     return claim
 
 

@@ -98,8 +98,12 @@ def moderation_case_open(
     if seller is None and listing is not None:
         seller = listing.seller
     fields = {
-        "severity": severity, "summary": summary[:300], "evidence": _clean_evidence(evidence),
-        "listing": listing, "seller": seller, "reporter": reporter,
+        "severity": severity,
+        "summary": summary[:300],
+        "evidence": _clean_evidence(evidence),
+        "listing": listing,
+        "seller": seller,
+        "reporter": reporter,
         "licence_reference": licence_reference[:40],
     }
     try:
@@ -108,12 +112,20 @@ def moderation_case_open(
     except IntegrityError:
         return ModerationCase.objects.get(source=source, source_ref=source_ref[:80])
     audit_record(
-        actor=reporter, action="case.opened", subject_type="case", subject_ref=case.pk, case=case,
-        reason=case.summary, after={"source": source, "severity": int(severity), "status": case.status},
+        actor=reporter,
+        action="case.opened",
+        subject_type="case",
+        subject_ref=case.pk,
+        case=case,
+        reason=case.summary,
+        after={"source": source, "severity": int(severity), "status": case.status},
     )
     if severity >= Severity.URGENT:
-        notify_moderators(kind="moderation_urgent", message=_("Urgent moderation case: %s") % case.summary,
-                          link=case_link(case))
+        notify_moderators(
+            kind="moderation_urgent",
+            message=_("Urgent moderation case: %s") % case.summary,
+            link=case_link(case),
+        )
     return case
 
 
@@ -128,13 +140,18 @@ def moderation_report_file(
     if reason not in REPORT_REASONS:
         raise ValidationError({"reason": _("Choose one of the offered reasons.")})
     open_case = ModerationCase.objects.filter(
-        reporter=reporter, listing=listing, status__in=[CaseStatus.OPEN, CaseStatus.REVERIFY],
+        reporter=reporter,
+        listing=listing,
+        status__in=[CaseStatus.OPEN, CaseStatus.REVERIFY],
         source__in=[CaseSource.USER_REPORT, CaseSource.HOST_REPORT],
     ).first()
     if open_case is not None:
         return open_case
     return moderation_case_open(
-        source=source, severity=REPORT_REASONS[reason], listing=listing, reporter=reporter,
+        source=source,
+        severity=REPORT_REASONS[reason],
+        listing=listing,
+        reporter=reporter,
         summary=_("Reported: %(reason)s") % {"reason": reason.replace("_", " ")},
         evidence={"reason": reason, "details": (details or "").strip()[:2000]},
     )
@@ -178,15 +195,23 @@ def moderation_cases_sync_from_verification() -> int:
             continue
         protected = flag.kind == FaceMatchFlag.Kind.PROTECTED
         listing = (
-            Listing.objects.filter(seller_id=flag.subject_user_id).exclude(status=ListingStatus.TAKEN_DOWN)
-            .order_by("-created_at").first()
+            Listing.objects.filter(seller_id=flag.subject_user_id)
+            .exclude(status=ListingStatus.TAKEN_DOWN)
+            .order_by("-created_at")
+            .first()
         )
         moderation_case_open(
-            source=CaseSource.FACE_INDEX, source_ref=f"flag:{flag.pk}",
+            source=CaseSource.FACE_INDEX,
+            source_ref=f"flag:{flag.pk}",
             severity=Severity.URGENT if protected else Severity.HIGH,
-            seller=flag.subject_user, listing=listing, evidence=flag_evidence(flag),
-            summary=(_("Enrolling face matches a protected person") if protected
-                     else _("Enrolling face matches another verified seller")),
+            seller=flag.subject_user,
+            listing=listing,
+            evidence=flag_evidence(flag),
+            summary=(
+                _("Enrolling face matches a protected person")
+                if protected
+                else _("Enrolling face matches another verified seller")
+            ),
         )
         opened += 1
     return opened
@@ -197,8 +222,14 @@ def moderation_case_assign(*, case: ModerationCase, moderator) -> ModerationCase
     require_moderator(moderator)
     ModerationCase.objects.filter(pk=case.pk).update(assigned_to=moderator, updated_at=timezone.now())
     case.assigned_to = moderator
-    audit_record(actor=moderator, action="case.assigned", subject_type="case", subject_ref=case.pk, case=case,
-                 after={"assigned_to": moderator.username})
+    audit_record(
+        actor=moderator,
+        action="case.assigned",
+        subject_type="case",
+        subject_ref=case.pk,
+        case=case,
+        after={"assigned_to": moderator.username},
+    )
     return case
 
 
@@ -210,12 +241,26 @@ def _suspend(case: ModerationCase, *, moderator, reason: str) -> None:
     """Hide every listing of the seller and freeze their payouts; an appeal may restore them."""
     for listing in _seller_listings(case.seller):
         if listing_hide_pending_review(listing=listing, reason=reason, moderator=moderator):
-            audit_record(actor=moderator, action="listing.hidden", subject_type="listing",
-                         subject_ref=listing.pk, reason=reason, case=case,
-                         before={"status": ListingStatus.PUBLISHED}, after={"status": ListingStatus.PAUSED})
+            audit_record(
+                actor=moderator,
+                action="listing.hidden",
+                subject_type="listing",
+                subject_ref=listing.pk,
+                reason=reason,
+                case=case,
+                before={"status": ListingStatus.PUBLISHED},
+                after={"status": ListingStatus.PAUSED},
+            )
     payouts_freeze(seller=case.seller, reason=reason, actor=moderator)
-    audit_record(actor=moderator, action="payouts.frozen", subject_type="payouts",
-                 subject_ref=f"seller:{case.seller_id}", reason=reason, case=case, after={"frozen": True})
+    audit_record(
+        actor=moderator,
+        action="payouts.frozen",
+        subject_type="payouts",
+        subject_ref=f"seller:{case.seller_id}",
+        reason=reason,
+        case=case,
+        after={"frozen": True},
+    )
 
 
 def _ban(case: ModerationCase, *, moderator, reason: str) -> None:
@@ -226,8 +271,16 @@ def _ban(case: ModerationCase, *, moderator, reason: str) -> None:
     group = Group.objects.filter(name=role_group_name(Role.SELLER)).first()
     if group is not None:
         case.seller.groups.remove(group)
-    audit_record(actor=moderator, action="seller.banned", subject_type="user", subject_ref=case.seller_id,
-                 reason=reason, case=case, before={"seller_role": True}, after={"seller_role": False})
+    audit_record(
+        actor=moderator,
+        action="seller.banned",
+        subject_type="user",
+        subject_ref=case.seller_id,
+        reason=reason,
+        case=case,
+        before={"seller_role": True},
+        after={"seller_role": False},
+    )
 
 
 #: what a decision on a face-index case says about its flag (re-verification leaves the flag open)
@@ -246,24 +299,49 @@ def _resolve_flag(case: ModerationCase, *, action: str, moderator, reason: str) 
     if case.source != CaseSource.FACE_INDEX or not flag_id or outcome is None:
         return
     if face_match_flag_resolve(flag_id=int(flag_id), outcome=outcome, actor=moderator, note=reason):
-        audit_record(actor=moderator, action=f"flag.{outcome}", subject_type="flag", subject_ref=flag_id,
-                     reason=reason, case=case, before={"status": FaceMatchFlag.Status.OPEN},
-                     after={"status": outcome})
+        audit_record(
+            actor=moderator,
+            action=f"flag.{outcome}",
+            subject_type="flag",
+            subject_ref=flag_id,
+            reason=reason,
+            case=case,
+            before={"status": FaceMatchFlag.Status.OPEN},
+            after={"status": outcome},
+        )
 
 
 def _reverify(case: ModerationCase, *, moderator, reason: str) -> None:
     """Hide the listing, end the seller's verification (a new one is allowed) and tell them."""
-    hidden = case.listing_id and listing_hide_pending_review(listing=case.listing, reason=reason,
-                                                             moderator=moderator)
+    hidden = case.listing_id and listing_hide_pending_review(
+        listing=case.listing, reason=reason, moderator=moderator
+    )
     if hidden:
-        audit_record(actor=moderator, action="listing.hidden", subject_type="listing",
-                     subject_ref=case.listing_id, reason=reason, case=case, after={"status": "paused"})
+        audit_record(
+            actor=moderator,
+            action="listing.hidden",
+            subject_type="listing",
+            subject_ref=case.listing_id,
+            reason=reason,
+            case=case,
+            after={"status": "paused"},
+        )
     moved = reverification_require(user=case.seller, reason=reason, actor=moderator)
-    audit_record(actor=moderator, action="seller.reverify", subject_type="user", subject_ref=case.seller_id,
-                 reason=reason, case=case, before={"verified_enrollments": moved},
-                 after={"verified_enrollments": 0})
-    notify(user=case.seller, kind="moderation_reverify",
-           message=_("A moderator asks you to verify your face again: %s") % reason)
+    audit_record(
+        actor=moderator,
+        action="seller.reverify",
+        subject_type="user",
+        subject_ref=case.seller_id,
+        reason=reason,
+        case=case,
+        before={"verified_enrollments": moved},
+        after={"verified_enrollments": 0},
+    )
+    notify(
+        user=case.seller,
+        kind="moderation_reverify",
+        message=_("A moderator asks you to verify your face again: %s") % reason,
+    )
 
 
 def _stolen_face_confirmed(case: ModerationCase, *, moderator, reason: str) -> None:
@@ -275,16 +353,30 @@ def _stolen_face_confirmed(case: ModerationCase, *, moderator, reason: str) -> N
     """
     if case.seller_id:
         moved = reverification_require(user=case.seller, reason=reason, actor=moderator)
-        audit_record(actor=moderator, action="seller.verification_ended", subject_type="user",
-                     subject_ref=case.seller_id, reason=reason, case=case,
-                     before={"verified_enrollments": moved}, after={"verified_enrollments": 0})
+        audit_record(
+            actor=moderator,
+            action="seller.verification_ended",
+            subject_type="user",
+            subject_ref=case.seller_id,
+            reason=reason,
+            case=case,
+            before={"verified_enrollments": moved},
+            after={"verified_enrollments": 0},
+        )
     flag_id = (case.evidence or {}).get("flag_id")
-    if flag_id and face_match_flag_resolve(flag_id=int(flag_id), outcome=FaceMatchFlag.Status.DISMISSED,
-                                           actor=moderator, note=reason):
-        audit_record(actor=moderator, action=f"flag.{FaceMatchFlag.Status.DISMISSED}", subject_type="flag",
-                     subject_ref=flag_id, reason=reason, case=case,
-                     before={"status": FaceMatchFlag.Status.OPEN},
-                     after={"status": FaceMatchFlag.Status.DISMISSED})
+    if flag_id and face_match_flag_resolve(
+        flag_id=int(flag_id), outcome=FaceMatchFlag.Status.DISMISSED, actor=moderator, note=reason
+    ):
+        audit_record(
+            actor=moderator,
+            action=f"flag.{FaceMatchFlag.Status.DISMISSED}",
+            subject_type="flag",
+            subject_ref=flag_id,
+            reason=reason,
+            case=case,
+            before={"status": FaceMatchFlag.Status.OPEN},
+            after={"status": FaceMatchFlag.Status.DISMISSED},
+        )
     if case.reporter_id:
         message = _("The listing that showed your face was taken down. You can now verify your own face.")
         notify(user=case.reporter, kind="claim_upheld", message=message)
@@ -308,10 +400,26 @@ def moderation_case_act(*, case: ModerationCase, moderator, action: str, reason:
     if action in (CaseAction.SUSPEND, CaseAction.BAN, CaseAction.REVERIFY) and case.seller_id is None:
         raise ValidationError(_("This case names no seller."))
     before = case.status
-    transition(case, to=target, transitions=CASE_TRANSITIONS, reason=reason, actor=moderator,
-               decided_by=moderator, decided_at=timezone.now(), decision_reason=reason)
-    audit_record(actor=moderator, action=f"case.{action}", subject_type="case", subject_ref=case.pk,
-                 reason=reason, case=case, before={"status": before}, after={"status": target})
+    transition(
+        case,
+        to=target,
+        transitions=CASE_TRANSITIONS,
+        reason=reason,
+        actor=moderator,
+        decided_by=moderator,
+        decided_at=timezone.now(),
+        decision_reason=reason,
+    )
+    audit_record(
+        actor=moderator,
+        action=f"case.{action}",
+        subject_type="case",
+        subject_ref=case.pk,
+        reason=reason,
+        case=case,
+        before={"status": before},
+        after={"status": target},
+    )
     if action == CaseAction.TAKE_DOWN:
         listing_takedown(listing=case.listing, reason=reason, moderator=moderator, case=case)
         if case.source == CaseSource.FACE_CLAIM:
@@ -329,8 +437,15 @@ def moderation_case_act(*, case: ModerationCase, moderator, action: str, reason:
         and listing_is_held_for_review(case.listing)
         and listing_review_release(listing=case.listing, reason=reason, moderator=moderator)
     ):
-        audit_record(actor=moderator, action="listing.restored", subject_type="listing",
-                     subject_ref=case.listing_id, reason=reason, case=case,
-                     before={"status": ListingStatus.PAUSED}, after={"status": ListingStatus.PUBLISHED})
+        audit_record(
+            actor=moderator,
+            action="listing.restored",
+            subject_type="listing",
+            subject_ref=case.listing_id,
+            reason=reason,
+            case=case,
+            before={"status": ListingStatus.PAUSED},
+            after={"status": ListingStatus.PUBLISHED},
+        )
     _resolve_flag(case, action=action, moderator=moderator, reason=reason)
     return case

@@ -53,8 +53,14 @@ def _freeze(*, reference: str = "", seller=None, reason: str, moderator, case, r
     subject = reference or f"seller:{seller_id}"
     result.frozen.append(subject)
     audit_record(
-        actor=moderator, action="payouts.frozen", subject_type="payouts", subject_ref=subject,
-        reason=reason, case=case, before={"frozen": False}, after={"frozen": True},
+        actor=moderator,
+        action="payouts.frozen",
+        subject_type="payouts",
+        subject_ref=subject,
+        reason=reason,
+        case=case,
+        before={"frozen": False},
+        after={"frozen": True},
     )
 
 
@@ -62,14 +68,20 @@ def _revoke(licence: Licence, *, reason: str, moderator, case, result) -> None:
     if licence.status != LicenceStatus.ACTIVE:
         return
     try:
-        transition(licence, to=LicenceStatus.REVOKED, transitions=LICENCE_TRANSITIONS, reason=reason,
-                   actor=moderator)
+        transition(
+            licence, to=LicenceStatus.REVOKED, transitions=LICENCE_TRANSITIONS, reason=reason, actor=moderator
+        )
     except TransitionRefused:  # expired or revoked meanwhile: nothing left to revoke
         return
     result.revoked.append(licence.reference)
     audit_record(
-        actor=moderator, action="licence.revoked", subject_type="licence", subject_ref=licence.reference,
-        reason=reason, case=case, before={"status": LicenceStatus.ACTIVE},
+        actor=moderator,
+        action="licence.revoked",
+        subject_type="licence",
+        subject_ref=licence.reference,
+        reason=reason,
+        case=case,
+        before={"status": LicenceStatus.ACTIVE},
         after={"status": LicenceStatus.REVOKED},
     )
 
@@ -80,7 +92,9 @@ def _refund(licence: Licence, *, reason: str, moderator, case, result) -> None:
         return  # nothing held (already refunded, or released to the seller before the takedown)
     try:
         refund = licence_escrow_refund(
-            licence=licence, amount=None, reason=f"takedown: {reason}"[:200],
+            licence=licence,
+            amount=None,
+            reason=f"takedown: {reason}"[:200],
             idempotency_key=takedown_refund_key(licence),
         )
     except HoldNotPending:
@@ -88,8 +102,12 @@ def _refund(licence: Licence, *, reason: str, moderator, case, result) -> None:
     movement = refund_movement(refund)
     result.refunds.append(movement)
     audit_record(
-        actor=moderator, action="escrow.refunded", subject_type="licence", subject_ref=licence.reference,
-        reason=reason, case=case,
+        actor=moderator,
+        action="escrow.refunded",
+        subject_type="licence",
+        subject_ref=licence.reference,
+        reason=reason,
+        case=case,
         before={"held_minor": hold.releasable.amount, "currency": hold.releasable.currency},
         after={"held_minor": 0, "currency": hold.releasable.currency},
         money=[movement],
@@ -98,17 +116,23 @@ def _refund(licence: Licence, *, reason: str, moderator, case, result) -> None:
 
 def _notify_all(listing: Listing, buyers: set, *, reason: str) -> None:
     notify(
-        user=listing.seller, kind="listing_taken_down",
+        user=listing.seller,
+        kind="listing_taken_down",
         message=_(
             "Your listing “%(title)s” was taken down by moderation: %(reason)s. "
             "You may appeal from your moderation cases page."
-        ) % {"title": listing.title, "reason": reason},
+        )
+        % {"title": listing.title, "reason": reason},
     )
     for buyer in buyers:
         notify(
-            user=buyer, kind="licence_refunded_takedown",
-            message=_("The face listing “%(title)s” was taken down. Your licence is revoked and "
-                      "what you paid into escrow is refunded in full.") % {"title": listing.title},
+            user=buyer,
+            kind="licence_refunded_takedown",
+            message=_(
+                "The face listing “%(title)s” was taken down. Your licence is revoked and "
+                "what you paid into escrow is refunded in full."
+            )
+            % {"title": listing.title},
         )
 
 
@@ -124,16 +148,20 @@ def listing_takedown(
         listing = listing_takedown_mark(listing=listing, reason=reason, moderator=moderator)
         result.listing, result.newly_taken_down = listing, True
         audit_record(
-            actor=moderator, action="listing.taken_down", subject_type="listing", subject_ref=listing.pk,
-            reason=reason, case=case, before={"status": before}, after={"status": listing.status},
+            actor=moderator,
+            action="listing.taken_down",
+            subject_type="listing",
+            subject_ref=listing.pk,
+            reason=reason,
+            case=case,
+            before={"status": before},
+            after={"status": listing.status},
         )
     # freeze first: a release racing this transaction either finished before (its transfer is then
     # stopped by the freeze) or waits on the hold lock and finds the hold voided or the freeze in place
     _freeze(seller=listing.seller, reason=reason, moderator=moderator, case=case, result=result)
     buyers = {}
-    licences = (
-        Licence.objects.select_for_update(of=("self",)).filter(listing=listing).select_related("buyer")
-    )
+    licences = Licence.objects.select_for_update(of=("self",)).filter(listing=listing).select_related("buyer")
     for licence in licences:
         _freeze(reference=licence.reference, reason=reason, moderator=moderator, case=case, result=result)
         _revoke(licence, reason=reason, moderator=moderator, case=case, result=result)
@@ -143,6 +171,10 @@ def listing_takedown(
             buyers[licence.buyer_id] = licence.buyer
     if result.newly_taken_down or buyers:
         _notify_all(listing, set(buyers.values()), reason=reason)
-    logger.info("listing %s taken down: %s licences revoked, %s refunds", listing.pk,
-                len(result.revoked), len(result.refunds))
+    logger.info(
+        "listing %s taken down: %s licences revoked, %s refunds",
+        listing.pk,
+        len(result.revoked),
+        len(result.refunds),
+    )
     return result

@@ -69,8 +69,8 @@ def moderation_case_page(request, case_id: int):
         "is_moderator": is_moderator,
         "actions": CaseAction.choices,
         "appeals": case.appeals.all(),
-        "can_appeal": case.seller_id == request.user.pk and case.status in
-        {CaseStatus.TAKEN_DOWN, CaseStatus.SUSPENDED, CaseStatus.BANNED},
+        "can_appeal": case.seller_id == request.user.pk
+        and case.status in {CaseStatus.TAKEN_DOWN, CaseStatus.SUSPENDED, CaseStatus.BANNED},
     }
     if is_moderator:
         context["evidence"] = case_evidence(case)
@@ -86,8 +86,12 @@ def moderation_case_act_page(request, case_id: int):
     if case is None:
         raise Http404
     try:
-        moderation_case_act(case=case, moderator=request.user, action=request.POST.get("action", ""),
-                            reason=request.POST.get("reason", ""))
+        moderation_case_act(
+            case=case,
+            moderator=request.user,
+            action=request.POST.get("action", ""),
+            reason=request.POST.get("reason", ""),
+        )
         messages.success(request, _("Done."))
     except (ValidationError, TransitionRefused, ValueError) as exc:
         messages.error(request, _error_text(exc))
@@ -114,8 +118,12 @@ def appeal_decide_page(request, appeal_id: int):
     _moderator_only(request)
     appeal = get_object_or_404(Appeal, pk=appeal_id)
     try:
-        appeal_decide(appeal=appeal, moderator=request.user, reverse=request.POST.get("outcome") == "reverse",
-                      reason=request.POST.get("reason", ""))
+        appeal_decide(
+            appeal=appeal,
+            moderator=request.user,
+            reverse=request.POST.get("outcome") == "reverse",
+            reason=request.POST.get("reason", ""),
+        )
     except (ValidationError, TransitionRefused) as exc:
         messages.error(request, _error_text(exc))
     except PermissionDenied as exc:
@@ -135,15 +143,19 @@ def report_listing_page(request, listing_id: int):
         raise Http404
     if request.method == "POST":
         try:
-            moderation_report_file(reporter=request.user, listing=listing,
-                                   reason=request.POST.get("reason", ""),
-                                   details=request.POST.get("details", ""))
+            moderation_report_file(
+                reporter=request.user,
+                listing=listing,
+                reason=request.POST.get("reason", ""),
+                details=request.POST.get("details", ""),
+            )
             messages.success(request, _("Thank you: moderators will look at this listing."))
             return redirect("listings:detail", listing_id=listing.pk)
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
-    return render(request, "marketplace/moderation/report.html",
-                  {"listing": listing, "reasons": list(REPORT_REASONS)})
+    return render(
+        request, "marketplace/moderation/report.html", {"listing": listing, "reasons": list(REPORT_REASONS)}
+    )
 
 
 @login_required
@@ -154,8 +166,9 @@ def face_claim_page(request, listing_id: int):
     claim = FaceClaim.objects.filter(claimant=request.user, listing=listing).first()
     if request.method == "POST" and claim is None:
         try:
-            claim = face_claim_start(claimant=request.user, listing=listing,
-                                     statement=request.POST.get("statement", ""))
+            claim = face_claim_start(
+                claimant=request.user, listing=listing, statement=request.POST.get("statement", "")
+            )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
     if claim is not None:

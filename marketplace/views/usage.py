@@ -233,8 +233,14 @@ def dispute_new(request, reference: str):
         report = usage_report_for_viewer(user=request.user, reference=report_ref)
         if report is None or report.licence_id != licence.pk:
             raise Http404
-    context = {"licence": licence, "report": report, "errors": {}, "values": request.POST,
-               "max_files": ATTACHMENTS_MAX, "max_mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+    context = {
+        "licence": licence,
+        "report": report,
+        "errors": {},
+        "values": request.POST,
+        "max_files": ATTACHMENTS_MAX,
+        "max_mb": ATTACHMENT_MAX_BYTES // (1024 * 1024),
+    }
     if request.method != "POST":
         return render(request, "marketplace/usage/dispute_form.html", context)
     files = request.FILES.getlist("attachments")

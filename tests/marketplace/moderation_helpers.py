@@ -24,7 +24,14 @@ def face_match_flag(*, subject, matched, kind="duplicate", score=0.31):
         user=subject, consent=consent, status="blocked", reasons=["face_matches_other_seller"]
     )
     return FaceMatchFlag.objects.create(
-        kind=kind, enrollment=enrollment, subject_user=subject, matched_user=matched, score=score,
-        threshold=0.55, metric="euclidean", engine_id="dlib", model_hash="x",
+        kind=kind,
+        enrollment=enrollment,
+        subject_user=subject,
+        matched_user=matched,
+        score=score,
+        threshold=0.55,
+        metric="euclidean",
+        engine_id="dlib",
+        model_hash="x",
         evidence={"photos": [{"photo": 0, "template": 1, "score": score}], "photos_compared": 1},
     )

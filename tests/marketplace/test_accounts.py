@@ -42,8 +42,13 @@ def test_moderator_cannot_be_chosen_at_signup():
 def test_signup_page_creates_buyer_and_logs_in(client):
     response = client.post(
         reverse("marketplace:signup"),
-        {"role": "buyer", "username": "studio", "email": "studio@example.test",
-         "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "role": "buyer",
+            "username": "studio",
+            "email": "studio@example.test",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
     )
     assert response.status_code == 302
     user = get_user_model().objects.get(username="studio")
@@ -64,8 +69,14 @@ def test_signup_page_creates_buyer_and_logs_in(client):
     ],
 )
 def test_signup_page_rejects_bad_input_and_writes_nothing(client, data, field):
-    form = {"role": "seller", "username": "newbie", "email": "n@example.test",
-            "password1": PASSWORD, "password2": PASSWORD, **data}
+    form = {
+        "role": "seller",
+        "username": "newbie",
+        "email": "n@example.test",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        **data,
+    }
     response = client.post(reverse("marketplace:signup"), form)
     assert response.status_code == 200
     assert field in response.context["form"].errors or response.context["form"].non_field_errors()
@@ -74,9 +85,16 @@ def test_signup_page_rejects_bad_input_and_writes_nothing(client, data, field):
 
 def test_signup_rejects_taken_username_case_insensitively(client, make_user):
     make_user("Taken")
-    response = client.post(reverse("marketplace:signup"), {
-        "role": "seller", "username": "taken", "email": "t@example.test",
-        "password1": PASSWORD, "password2": PASSWORD})
+    response = client.post(
+        reverse("marketplace:signup"),
+        {
+            "role": "seller",
+            "username": "taken",
+            "email": "t@example.test",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
     assert "username" in response.context["form"].errors
 
 

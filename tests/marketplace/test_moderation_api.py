@@ -40,9 +40,13 @@ def api_as(user=None) -> APIClient:
 
 @pytest.fixture
 def case(published_listing):
-    return moderation_case_open(source=CaseSource.USER_REPORT, severity=Severity.HIGH,
-                                listing=published_listing,
-                                summary="stolen face", evidence={"reason": "stolen_face", "score": 0.3})
+    return moderation_case_open(
+        source=CaseSource.USER_REPORT,
+        severity=Severity.HIGH,
+        listing=published_listing,
+        summary="stolen face",
+        evidence={"reason": "stolen_face", "score": 0.3},
+    )
 
 
 @pytest.fixture
@@ -57,8 +61,9 @@ def written() -> tuple[int, int, int]:
 def test_case_list_is_the_queue_for_moderators_and_own_cases_for_sellers(
     case, published_listing, moderator, buyer, other_seller
 ):
-    low = moderation_case_open(source=CaseSource.OVERDUE_REPORT, severity=Severity.LOW, summary="overdue",
-                               seller=other_seller)
+    low = moderation_case_open(
+        source=CaseSource.OVERDUE_REPORT, severity=Severity.LOW, summary="overdue", seller=other_seller
+    )
     response = api_as(moderator).get(CASES)
     assert response.status_code == 200
     rows = response.json()["results"]
@@ -83,8 +88,9 @@ def test_only_moderators_act_and_unknown_cases_are_404(case, published_listing, 
     assert missing.status_code == 404
     assert written() == before
 
-    response = api_as(moderator).post(act_url(case.pk), {"action": "take_down", "reason": "stolen"},
-                                      format="json")
+    response = api_as(moderator).post(
+        act_url(case.pk), {"action": "take_down", "reason": "stolen"}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == CaseStatus.TAKEN_DOWN
     published_listing.refresh_from_db()
@@ -100,8 +106,9 @@ def test_only_moderators_act_and_unknown_cases_are_404(case, published_listing, 
         ({"action": "delete_everything", "reason": "x"}, "action"),
     ],
 )
-def test_bad_action_input_is_refused_clearly_and_writes_nothing(case, moderator, published_listing, payload,
-                                                                 field):
+def test_bad_action_input_is_refused_clearly_and_writes_nothing(
+    case, moderator, published_listing, payload, field
+):
     before = written()
     response = api_as(moderator).post(act_url(case.pk), payload, format="json")
     assert response.status_code == 400
@@ -113,10 +120,12 @@ def test_bad_action_input_is_refused_clearly_and_writes_nothing(case, moderator,
 
 
 def test_a_refused_action_says_why(moderator, other_seller):
-    no_listing = moderation_case_open(source=CaseSource.OVERDUE_REPORT, summary="overdue",
-                                      seller=other_seller)
-    response = api_as(moderator).post(act_url(no_listing.pk), {"action": "take_down", "reason": "x"},
-                                      format="json")
+    no_listing = moderation_case_open(
+        source=CaseSource.OVERDUE_REPORT, summary="overdue", seller=other_seller
+    )
+    response = api_as(moderator).post(
+        act_url(no_listing.pk), {"action": "take_down", "reason": "x"}, format="json"
+    )
     assert response.status_code == 400
     assert "suspend or ban" in " ".join(response.json()["detail"])
     no_listing.refresh_from_db()
@@ -155,8 +164,19 @@ def test_audit_log_csv_is_for_staff_and_moderators_only(case, moderator, buyer, 
         response = api_as(user).get(AUDIT_CSV)
         assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
         rows = list(csv.reader(io.StringIO(response.content.decode())))
-        assert rows[0] == ["id", "time", "actor", "action", "subject_type", "subject_ref", "case", "reason",
-                           "before", "after", "money"]
+        assert rows[0] == [
+            "id",
+            "time",
+            "actor",
+            "action",
+            "subject_type",
+            "subject_ref",
+            "case",
+            "reason",
+            "before",
+            "after",
+            "money",
+        ]
         take_down = next(r for r in rows[1:] if r[3] == "case.take_down")
         assert (take_down[2], take_down[6], take_down[7]) == (moderator.username, str(case.pk), "stolen face")
 
@@ -184,8 +204,10 @@ def test_reports_are_throttled_per_user(low_report_rate, published_listing, buye
     assert "Retry-After" in response
     assert written() == before
     other = api_as(make_user("another_buyer", "buyer"))
-    assert other.post(REPORTS, {"listing": published_listing.pk, "reason": "other"},
-                      format="json").status_code == 201
+    assert (
+        other.post(REPORTS, {"listing": published_listing.pk, "reason": "other"}, format="json").status_code
+        == 201
+    )
 
 
 @pytest.mark.parametrize(
@@ -215,5 +237,9 @@ def test_a_listing_not_on_sale_cannot_be_reported_and_is_not_revealed(make_listi
     assert response.status_code == unknown.status_code == 400
     assert response.json() == unknown.json()
     assert not ModerationCase.objects.exists()
-    assert api_as().post(REPORTS, {"listing": published_listing.pk, "reason": "other"},
-                         format="json").status_code == 401
+    assert (
+        api_as()
+        .post(REPORTS, {"listing": published_listing.pk, "reason": "other"}, format="json")
+        .status_code
+        == 401
+    )

@@ -48,13 +48,24 @@ def test_every_flag_source_opens_one_case_in_one_queue(published_listing, buyer,
     assert from_flag.evidence["score"] == 0.31 and from_flag.evidence["threshold"] == 0.55
 
     # issue 6 calls this for unlicensed faces in stills and overdue reports
-    still = moderation_case_open(source=CaseSource.USAGE_STILL, source_ref="still:9", severity=Severity.HIGH,
-                                 listing=published_listing, licence_reference="FL-1",
-                                 summary="unlicensed face", evidence={"still_id": 9, "score": 0.2})
+    still = moderation_case_open(
+        source=CaseSource.USAGE_STILL,
+        source_ref="still:9",
+        severity=Severity.HIGH,
+        listing=published_listing,
+        licence_reference="FL-1",
+        summary="unlicensed face",
+        evidence={"still_id": 9, "score": 0.2},
+    )
     again = moderation_case_open(source=CaseSource.USAGE_STILL, source_ref="still:9", summary="again")
     assert again.pk == still.pk
-    overdue = moderation_case_open(source=CaseSource.OVERDUE_REPORT, source_ref="overdue:FL-1",
-                                   severity=Severity.LOW, listing=published_listing, summary="overdue")
+    overdue = moderation_case_open(
+        source=CaseSource.OVERDUE_REPORT,
+        source_ref="overdue:FL-1",
+        severity=Severity.LOW,
+        listing=published_listing,
+        summary="overdue",
+    )
     report = moderation_report_file(reporter=buyer, listing=published_listing, reason="stolen_face")
     assert moderation_report_file(reporter=buyer, listing=published_listing, reason="other").pk == report.pk
     with pytest.raises(ValueError):
@@ -79,8 +90,9 @@ def test_report_page_and_api_for_host_platforms(client, published_listing, buyer
 
     api = APIClient()
     api.force_authenticate(buyer)
-    response = api.post("/api/v1/moderation/reports/", {"listing": published_listing.pk, "reason": "other"},
-                        format="json")
+    response = api.post(
+        "/api/v1/moderation/reports/", {"listing": published_listing.pk, "reason": "other"}, format="json"
+    )
     assert response.status_code == 201, response.content
 
 

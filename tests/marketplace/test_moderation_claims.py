@@ -1,4 +1,4 @@
-""""This is my face" with the real verification flow: the real person's claim hides the listing at once,
+""" "This is my face" with the real verification flow: the real person's claim hides the listing at once,
 someone else's claim changes nothing. Real photos, the real clip, the offline engines."""
 
 from __future__ import annotations
@@ -31,13 +31,19 @@ def listed_face(published_listing, photo):  # noqa: F811
 
     engine = get_face_engine()
     _clean, embedding = photo_embedding(photo(CLIP_PERSON_PHOTO), engine=engine)
-    face_template_enroll(kind=FaceTemplate.Kind.SELLER, embedding=embedding, engine=engine,
-                         subject_user=published_listing.seller)
+    face_template_enroll(
+        kind=FaceTemplate.Kind.SELLER,
+        embedding=embedding,
+        engine=engine,
+        subject_user=published_listing.seller,
+    )
     return published_listing
 
 
 def test_the_real_persons_claim_hides_the_listing_and_opens_an_urgent_case(
-    listed_face, make_user, enroll  # noqa: F811
+    listed_face,
+    make_user,
+    enroll,  # noqa: F811
 ):
     claimant = make_user("real_person")  # no role yet: claiming gives the verification flow
     claim = face_claim_start(claimant=claimant, listing=listed_face, statement="That is me")
@@ -70,7 +76,10 @@ def test_someone_elses_claim_does_not_hide_the_listing(listed_face, make_user, e
 
 
 def test_an_upheld_claim_lets_the_real_person_verify_and_removes_the_thief_from_the_index(
-    listed_face, make_user, moderator, enroll  # noqa: F811
+    listed_face,
+    make_user,
+    moderator,
+    enroll,  # noqa: F811
 ):
     from marketplace.services import moderation_case_act
     from verification.models import FaceMatchFlag, FaceTemplate

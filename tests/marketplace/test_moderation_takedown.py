@@ -37,13 +37,20 @@ def buyers(make_user):
 @pytest.fixture
 def stolen_case(published_listing, moderator):
     return moderation_case_open(
-        source=CaseSource.USER_REPORT, severity=Severity.HIGH, listing=published_listing,
-        summary="stolen face", evidence={"reason": "stolen_face"},
+        source=CaseSource.USER_REPORT,
+        severity=Severity.HIGH,
+        listing=published_listing,
+        summary="stolen face",
+        evidence={"reason": "stolen_face"},
     )
 
 
 def test_takedown_refunds_every_buyer_to_the_fen_and_no_transfer_reaches_the_seller(
-    published_listing, buyers, moderator, stolen_case, active_payout_account,  # noqa: F811
+    published_listing,
+    buyers,
+    moderator,
+    stolen_case,
+    active_payout_account,  # noqa: F811
     django_capture_on_commit_callbacks,
 ):
     seller = published_listing.seller
@@ -61,8 +68,12 @@ def test_takedown_refunds_every_buyer_to_the_fen_and_no_transfer_reaches_the_sel
     assert Transfer.objects.filter(reference=licences[2].reference, status=TransferStatus.PENDING).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        case = moderation_case_act(case=stolen_case, moderator=moderator, action=CaseAction.TAKE_DOWN,
-                                   reason="Face belongs to someone else")
+        case = moderation_case_act(
+            case=stolen_case,
+            moderator=moderator,
+            action=CaseAction.TAKE_DOWN,
+            reason="Face belongs to someone else",
+        )
     assert case.status == CaseStatus.TAKEN_DOWN
 
     # the queued work runs after the takedown: nothing reaches the seller
@@ -117,6 +128,9 @@ def test_takedown_twice_changes_nothing_more(
     moderation_case_act(case=stolen_case, moderator=moderator, action=CaseAction.TAKE_DOWN, reason="x")
     take_down_entries = AuditLogEntry.objects.filter(action="case.take_down").count()
     assert take_down_entries == 1
-    assert (AuditLogEntry.objects.count() - take_down_entries, Refund.objects.count(),
-            Notification.objects.count()) == counts
+    assert (
+        AuditLogEntry.objects.count() - take_down_entries,
+        Refund.objects.count(),
+        Notification.objects.count(),
+    ) == counts
     assert_ledger_balanced()

@@ -45,11 +45,17 @@ class FakeEngine:
 def really_verified(user) -> Enrollment:
     """A seller as verification leaves them after a passed check: consent, verified enrollment, template."""
     consent = biometric_consent_record(user=user, text_version=current_version())
-    enrollment = Enrollment.objects.create(user=user, consent=consent, status=EnrollmentStatus.VERIFIED,
-                                           decided_at=timezone.now())
+    enrollment = Enrollment.objects.create(
+        user=user, consent=consent, status=EnrollmentStatus.VERIFIED, decided_at=timezone.now()
+    )
     vector = np.random.default_rng(user.pk).standard_normal(16).astype(np.float32)
-    face_template_enroll(kind=FaceTemplate.Kind.SELLER, embedding=vector / np.linalg.norm(vector),
-                         engine=FakeEngine(), subject_user=user, source_enrollment=enrollment)
+    face_template_enroll(
+        kind=FaceTemplate.Kind.SELLER,
+        embedding=vector / np.linalg.norm(vector),
+        engine=FakeEngine(),
+        subject_user=user,
+        source_enrollment=enrollment,
+    )
     return enrollment
 
 
@@ -120,8 +126,9 @@ def test_reverification_ends_the_verification_and_the_listing_waits_for_a_new_on
         enrollment_start(user=seller)
 
     case = moderation_report_file(reporter=buyer, listing=listing, reason="stolen_face")
-    case = moderation_case_act(case=case, moderator=moderator, action=CaseAction.REVERIFY,
-                               reason="The photos look edited")
+    case = moderation_case_act(
+        case=case, moderator=moderator, action=CaseAction.REVERIFY, reason="The photos look edited"
+    )
     assert case.status == CaseStatus.REVERIFY
     first.refresh_from_db()
     listing.refresh_from_db()
@@ -132,7 +139,8 @@ def test_reverification_ends_the_verification_and_the_listing_waits_for_a_new_on
     assert listing.status == ListingStatus.PAUSED and not catalogue_base().filter(pk=listing.pk).exists()
     assert Notification.objects.filter(user=seller, kind="moderation_reverify").exists()
     assert AuditLogEntry.objects.filter(action="seller.reverify", case=case).get().after == {
-        "verified_enrollments": 0}
+        "verified_enrollments": 0
+    }
 
     with pytest.raises(TransitionRefused) as refused:
         listing_publish(listing=listing, actor=seller)
@@ -143,8 +151,9 @@ def test_reverification_ends_the_verification_and_the_listing_waits_for_a_new_on
     assert reverification_require(user=seller, reason="again", actor=moderator) == 0  # nothing more to undo
 
     # verified again (the real decision is tested in tests/verification): still held until a moderator says
-    Enrollment.objects.filter(pk=second.pk).update(status=EnrollmentStatus.VERIFIED,
-                                                   decided_at=timezone.now())
+    Enrollment.objects.filter(pk=second.pk).update(
+        status=EnrollmentStatus.VERIFIED, decided_at=timezone.now()
+    )
     assert seller_is_verified(seller)
     with pytest.raises(TransitionRefused) as refused:
         listing_publish(listing=listing, actor=seller)

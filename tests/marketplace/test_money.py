@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from marketplace.money import CurrencyMismatch, Money, UnknownCurrency, money_sum
 
-amounts = st.integers(min_value=-10**15, max_value=10**15)
+amounts = st.integers(min_value=-(10**15), max_value=10**15)
 
 
 def test_from_major_is_exact_and_refuses_sub_fen_precision():

@@ -120,11 +120,20 @@ def test_wsgi_refuses_to_start_unsafe(tmp_path):
     import sys
     from pathlib import Path
 
-    env = {"PATH": "/usr/bin:/bin", "DEBUG": "0", "SECRET_KEY": "", "ALLOWED_HOSTS": "",
-           "FACE_MARKET_VAR_DIR": str(tmp_path)}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DEBUG": "0",
+        "SECRET_KEY": "",
+        "ALLOWED_HOSTS": "",
+        "FACE_MARKET_VAR_DIR": str(tmp_path),
+    }
     result = subprocess.run(
-        [sys.executable, "-c", "import marketplace.site.wsgi"], env=env, capture_output=True, text=True,
-        timeout=120, cwd=Path(__file__).resolve().parents[2],
+        [sys.executable, "-c", "import marketplace.site.wsgi"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[2],
     )
     assert result.returncode != 0
     assert "marketplace.E001" in result.stderr and "marketplace.E002" in result.stderr

@@ -186,9 +186,12 @@ def test_reject_needs_a_reason_and_opens_a_dispute_a_moderator_resolves(
     assert stranger.get(url).status_code == 404 and stranger.get(DISPUTES).json()["count"] == 0
     stranger_opens = stranger.post(DISPUTES, {"licence": licence.reference, "reasons": "x"}, format="json")
     assert stranger_opens.status_code == 404
-    assert api(moderator).post(
-        DISPUTES, {"licence": licence.reference, "reasons": "x"}, format="json"
-    ).status_code == 403
+    assert (
+        api(moderator)
+        .post(DISPUTES, {"licence": licence.reference, "reasons": "x"}, format="json")
+        .status_code
+        == 403
+    )
 
     resolve = f"{url}resolve/"
     body = {"resolution": "split", "amount_minor": 100_000, "note": "Half the shots were in scope"}

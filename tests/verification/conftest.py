@@ -50,8 +50,11 @@ def decisions_inline(monkeypatch):
     """
     from verification import tasks
 
-    monkeypatch.setattr(tasks.enrollment_decide_task, "delay",
-                        lambda enrollment_id: tasks.enrollment_decide_task.apply(args=[enrollment_id]))
+    monkeypatch.setattr(
+        tasks.enrollment_decide_task,
+        "delay",
+        lambda enrollment_id: tasks.enrollment_decide_task.apply(args=[enrollment_id]),
+    )
 
 
 @pytest.fixture
@@ -74,8 +77,10 @@ def enroll(photo, clip_frames, decisions_inline, django_capture_on_commit_callba
         Enrollment.objects.filter(pk=enrollment.pk).update(challenge_actions=list(actions))
         with django_capture_on_commit_callbacks(execute=True):
             services.liveness_frames_submit(
-                enrollment=enrollment, nonce=enrollment.challenge_nonce,
-                frames=list(clip_frames if frames is None else frames), actor=user,
+                enrollment=enrollment,
+                nonce=enrollment.challenge_nonce,
+                frames=list(clip_frames if frames is None else frames),
+                actor=user,
             )
         enrollment.refresh_from_db()
         return enrollment

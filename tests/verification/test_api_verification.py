@@ -58,16 +58,20 @@ def start_over_api(client) -> int:
 
 
 @pytest.mark.faces
-def test_whole_enrollment_over_the_api(seller, photo, clip_frames, decisions_inline,
-                                       django_capture_on_commit_callbacks):
+def test_whole_enrollment_over_the_api(
+    seller, photo, clip_frames, decisions_inline, django_capture_on_commit_callbacks
+):
     client = client_for(seller)
     consent = client.get(f"{API}/consent/").json()
     assert consent["version"] == current_version() and consent["accepted"] is False
     assert "biometric" in consent["text"]
     enrollment_id = start_over_api(client)
 
-    response = client.post(f"{API}/enrollments/{enrollment_id}/photos/",
-                           {"photo": upload("me.jpg", photo(CLIP_PERSON_PHOTO))}, format="multipart")
+    response = client.post(
+        f"{API}/enrollments/{enrollment_id}/photos/",
+        {"photo": upload("me.jpg", photo(CLIP_PERSON_PHOTO))},
+        format="multipart",
+    )
     assert response.status_code == 201, response.content
     assert_no_biometrics(response.json())
 
@@ -77,8 +81,11 @@ def test_whole_enrollment_over_the_api(seller, photo, clip_frames, decisions_inl
 
     frames = [upload(f"f{i}.jpg", data) for i, data in enumerate(clip_frames)]
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"{API}/enrollments/{enrollment_id}/frames/",
-                               {"nonce": challenge["nonce"], "frames": frames}, format="multipart")
+        response = client.post(
+            f"{API}/enrollments/{enrollment_id}/frames/",
+            {"nonce": challenge["nonce"], "frames": frames},
+            format="multipart",
+        )
     assert response.status_code == 202, response.content
 
     status = client.get(f"{API}/enrollments/{enrollment_id}/").json()
@@ -171,21 +178,32 @@ def test_only_moderators_manage_protected_persons_and_read_flags(moderator, sell
     for user in (seller, buyer):
         client = client_for(user)
         assert client.get(f"{API}/protected-persons/").status_code == 403
-        assert client.post(f"{API}/protected-persons/", {"name": "X", "reason": "opted_out"},
-                           format="json").status_code == 403
+        assert (
+            client.post(
+                f"{API}/protected-persons/", {"name": "X", "reason": "opted_out"}, format="json"
+            ).status_code
+            == 403
+        )
         assert client.get(f"{API}/flags/").status_code == 403
 
     mod = client_for(moderator)
-    created = mod.post(f"{API}/protected-persons/", {"name": "Barack Obama", "reason": "public_figure"},
-                       format="json")
+    created = mod.post(
+        f"{API}/protected-persons/", {"name": "Barack Obama", "reason": "public_figure"}, format="json"
+    )
     assert created.status_code == 201, created.content
     person_id = created.json()["id"]
-    added = mod.post(f"{API}/protected-persons/{person_id}/photos/",
-                     {"photo": upload("o.jpg", photo("obama.jpg"))}, format="multipart")
+    added = mod.post(
+        f"{API}/protected-persons/{person_id}/photos/",
+        {"photo": upload("o.jpg", photo("obama.jpg"))},
+        format="multipart",
+    )
     assert added.status_code == 201 and added.json()["templates"] == 1
     assert_no_biometrics(added.json())
-    bad = mod.post(f"{API}/protected-persons/{person_id}/photos/",
-                   {"photo": upload("two.jpg", photo("two_people.jpg"))}, format="multipart")
+    bad = mod.post(
+        f"{API}/protected-persons/{person_id}/photos/",
+        {"photo": upload("two.jpg", photo("two_people.jpg"))},
+        format="multipart",
+    )
     assert bad.status_code == 400 and bad.json()["code"] == "multiple_faces"
     assert mod.get(f"{API}/flags/").json()["results"] == []
 
@@ -196,12 +214,28 @@ def test_moderators_read_flags_with_evidence_but_no_embeddings(moderator, seller
     owner = make_user("owner", "seller")
     consent = BiometricConsent.objects.create(user=seller, text_version="2026-11", text="t")
     enrollment = Enrollment.objects.create(user=seller, consent=consent, status="blocked")
-    template = FaceTemplate.objects.create(kind="seller", subject_user=owner, engine_id="e", model_hash="h",
-                                           metric="euclidean", dimensions=2, embedding=b"\0" * 8)
-    FaceMatchFlag.objects.create(kind="duplicate", enrollment=enrollment, subject_user=seller,
-                                 matched_template=template, matched_user=owner, score=0.2, threshold=0.36,
-                                 metric="euclidean", engine_id="e", model_hash="h",
-                                 evidence={"photos": [{"photo": 0, "template": template.pk, "score": 0.2}]})
+    template = FaceTemplate.objects.create(
+        kind="seller",
+        subject_user=owner,
+        engine_id="e",
+        model_hash="h",
+        metric="euclidean",
+        dimensions=2,
+        embedding=b"\0" * 8,
+    )
+    FaceMatchFlag.objects.create(
+        kind="duplicate",
+        enrollment=enrollment,
+        subject_user=seller,
+        matched_template=template,
+        matched_user=owner,
+        score=0.2,
+        threshold=0.36,
+        metric="euclidean",
+        engine_id="e",
+        model_hash="h",
+        evidence={"photos": [{"photo": 0, "template": template.pk, "score": 0.2}]},
+    )
     body = client_for(moderator).get(f"{API}/flags/?status=open").json()
     assert body["count"] == 1
     flag = body["results"][0]

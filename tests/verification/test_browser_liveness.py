@@ -54,8 +54,12 @@ def fake_camera_file(tmp_path):
 def camera_page(fake_camera_file, live_server, playwright_driver):
     from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 
-    args = [*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={fake_camera_file}"]
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={fake_camera_file}",
+    ]
     # its own browser: the fake camera is a launch flag
     browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=args)
     context = browser.new_context(base_url=live_server.url, locale="en-US")
@@ -83,8 +87,9 @@ def test_webcam_page_captures_the_clip_and_shows_the_verdict(camera_page, make_u
     seller = make_user("webcam_seller", "seller", password=PASSWORD)
     services.biometric_consent_record(user=seller, text_version=current_version())
     enrollment = services.enrollment_start(user=seller)
-    services.reference_photo_add(enrollment=enrollment, data=(CLIP_FRAMES_DIR / REFERENCE_FRAME).read_bytes(),
-                                 actor=seller)
+    services.reference_photo_add(
+        enrollment=enrollment, data=(CLIP_FRAMES_DIR / REFERENCE_FRAME).read_bytes(), actor=seller
+    )
 
     page = camera_page
     page.goto("/accounts/login/")

@@ -18,7 +18,11 @@ class ModelDirEngine(FaceEngine):
 
     def __init__(self, *, model_dir: str, licence_confirmed: bool = False, providers=None, extra: int = 0):
         self.model_dir, self.licence_confirmed, self.providers, self.extra = (
-            model_dir, licence_confirmed, providers, extra)
+            model_dir,
+            licence_confirmed,
+            providers,
+            extra,
+        )
 
     @property
     def model_hash(self) -> str:
@@ -55,11 +59,17 @@ def test_engine_path_that_does_not_import_is_e001(settings):
 def test_model_directory_engine_needs_directory_and_licence(settings, tmp_path):
     settings.FACE_MARKET = {"FACE_ENGINE": ENGINE_PATH}
     assert ids(check_face_engine()) == ["verification.E002", "verification.E003"]
-    settings.FACE_MARKET = {"FACE_ENGINE": ENGINE_PATH, "FACE_MODEL_DIR": "relative/models",
-                            "FACE_MODEL_LICENCE_CONFIRMED": True}
+    settings.FACE_MARKET = {
+        "FACE_ENGINE": ENGINE_PATH,
+        "FACE_MODEL_DIR": "relative/models",
+        "FACE_MODEL_LICENCE_CONFIRMED": True,
+    }
     assert ids(check_face_engine()) == ["verification.E002"]
-    settings.FACE_MARKET = {"FACE_ENGINE": ENGINE_PATH, "FACE_MODEL_DIR": str(tmp_path),
-                            "FACE_MODEL_LICENCE_CONFIRMED": True}
+    settings.FACE_MARKET = {
+        "FACE_ENGINE": ENGINE_PATH,
+        "FACE_MODEL_DIR": str(tmp_path),
+        "FACE_MODEL_LICENCE_CONFIRMED": True,
+    }
     assert check_face_engine() == []
 
 
@@ -80,13 +90,21 @@ def test_consent_version_without_a_text_is_e006(settings):
 
 
 def test_registry_builds_once_passes_model_settings_and_resets_on_change(settings, tmp_path):
-    settings.FACE_MARKET = {"FACE_ENGINE": ENGINE_PATH, "FACE_MODEL_DIR": str(tmp_path),
-                            "FACE_MODEL_LICENCE_CONFIRMED": True, "FACE_ENGINE_OPTIONS": {"extra": 7},
-                            "FACE_EXECUTION_PROVIDERS": ["CPUExecutionProvider"]}
+    settings.FACE_MARKET = {
+        "FACE_ENGINE": ENGINE_PATH,
+        "FACE_MODEL_DIR": str(tmp_path),
+        "FACE_MODEL_LICENCE_CONFIRMED": True,
+        "FACE_ENGINE_OPTIONS": {"extra": 7},
+        "FACE_EXECUTION_PROVIDERS": ["CPUExecutionProvider"],
+    }
     engine = engine_registry.get_face_engine()
     assert isinstance(engine, ModelDirEngine)
     assert (engine.model_dir, engine.licence_confirmed, engine.providers, engine.extra) == (
-        str(tmp_path), True, ["CPUExecutionProvider"], 7)
+        str(tmp_path),
+        True,
+        ["CPUExecutionProvider"],
+        7,
+    )
     assert engine_registry.get_face_engine() is engine
     settings.FACE_MARKET = {}
     assert type(engine_registry.get_face_engine()).__name__ == "DlibFaceEngine"

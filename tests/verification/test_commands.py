@@ -26,12 +26,21 @@ def run(*args) -> dict:
 def test_face_compare_prints_scores_thresholds_and_verdicts(tmp_path):
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8\xff not a jpeg")
-    report = run("face_compare", str(PEOPLE / "obama.jpg"), str(PEOPLE / "obama2.jpg"),
-                 str(PEOPLE / "biden.jpg"), str(broken), str(tmp_path / "missing.jpg"))
+    report = run(
+        "face_compare",
+        str(PEOPLE / "obama.jpg"),
+        str(PEOPLE / "obama2.jpg"),
+        str(PEOPLE / "biden.jpg"),
+        str(broken),
+        str(tmp_path / "missing.jpg"),
+    )
     assert report["engine"] == "dlib-resnet-v1" and report["metric"] == "euclidean"
     pairs = {(p["a"].rsplit("/", 1)[-1], p["b"].rsplit("/", 1)[-1]): p for p in report["pairs"]}
-    assert set(pairs) == {("obama.jpg", "obama2.jpg"), ("obama.jpg", "biden.jpg"),
-                          ("obama2.jpg", "biden.jpg")}
+    assert set(pairs) == {
+        ("obama.jpg", "obama2.jpg"),
+        ("obama.jpg", "biden.jpg"),
+        ("obama2.jpg", "biden.jpg"),
+    }
     same = pairs[("obama.jpg", "obama2.jpg")]
     assert same["same_person"] is True and same["distance"] < same["threshold"]
     assert pairs[("obama.jpg", "biden.jpg")]["same_person"] is False

@@ -29,8 +29,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.faces]
 
 
 def raw_captures(enrollment) -> int:
-    return (ReferencePhoto.objects.filter(enrollment=enrollment).count()
-            + LivenessFrame.objects.filter(enrollment=enrollment).count())
+    return (
+        ReferencePhoto.objects.filter(enrollment=enrollment).count()
+        + LivenessFrame.objects.filter(enrollment=enrollment).count()
+    )
 
 
 def test_happy_path_verifies_stores_a_template_and_deletes_raw_captures(seller, enroll):

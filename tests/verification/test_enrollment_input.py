@@ -51,16 +51,20 @@ def frames(n: int = 12) -> list[bytes]:
 
 def test_buyers_and_moderators_cannot_enroll(buyer, moderator):
     for user in (buyer, moderator):
-        assert code_of(services.biometric_consent_record, user=user, text_version=current_version()) == \
-            "not_a_seller"
+        assert (
+            code_of(services.biometric_consent_record, user=user, text_version=current_version())
+            == "not_a_seller"
+        )
         assert code_of(services.enrollment_start, user=user) == "not_a_seller"
     assert not BiometricConsent.objects.exists() and not Enrollment.objects.exists()
 
 
 def test_enrollment_needs_consent_to_the_current_text(seller):
     assert code_of(services.enrollment_start, user=seller) == "consent_required"
-    assert code_of(services.biometric_consent_record, user=seller, text_version="1999-01") == \
-        "consent_version_changed"
+    assert (
+        code_of(services.biometric_consent_record, user=seller, text_version="1999-01")
+        == "consent_version_changed"
+    )
     consent = services.biometric_consent_record(user=seller, text_version=current_version())
     assert "biometric" in consent.text and consent.text_version == current_version()
     assert services.biometric_consent_record(user=seller, text_version=current_version()) == consent
@@ -72,8 +76,11 @@ def test_enrollment_needs_consent_to_the_current_text(seller):
 
 
 @pytest.mark.faces
-@pytest.mark.parametrize("data", [b"", b"\x89PNG\r\n\x1a\n broken", b"GIF89a not really", b"%PDF-1.4"],
-                         ids=["empty", "corrupt-png", "fake-gif", "pdf"])
+@pytest.mark.parametrize(
+    "data",
+    [b"", b"\x89PNG\r\n\x1a\n broken", b"GIF89a not really", b"%PDF-1.4"],
+    ids=["empty", "corrupt-png", "fake-gif", "pdf"],
+)
 def test_bad_photos_are_refused_with_a_code_and_nothing_is_stored(started, seller, data):
     code = code_of(services.reference_photo_add, enrollment=started, data=data, actor=seller)
     assert code and " " not in code
@@ -84,8 +91,9 @@ def test_bad_photos_are_refused_with_a_code_and_nothing_is_stored(started, selle
 def test_wrong_image_type_and_faceless_and_crowded_photos(started, seller, photo):
     assert code_of(services.reference_photo_add, enrollment=started, data=gif(), actor=seller)
     faceless = code_of(services.reference_photo_add, enrollment=started, data=jpeg(640, 480), actor=seller)
-    crowded = code_of(services.reference_photo_add, enrollment=started, data=photo("two_people.jpg"),
-                      actor=seller)
+    crowded = code_of(
+        services.reference_photo_add, enrollment=started, data=photo("two_people.jpg"), actor=seller
+    )
     assert faceless != crowded
     assert ReferencePhoto.objects.filter(enrollment=started).count() == 1
 
@@ -94,8 +102,10 @@ def test_wrong_image_type_and_faceless_and_crowded_photos(started, seller, photo
 def test_the_same_photo_twice_is_refused(started, seller, photo):
     from .conftest import CLIP_PERSON_PHOTO
 
-    assert code_of(services.reference_photo_add, enrollment=started, data=photo(CLIP_PERSON_PHOTO),
-                   actor=seller) == "duplicate_photo"
+    assert (
+        code_of(services.reference_photo_add, enrollment=started, data=photo(CLIP_PERSON_PHOTO), actor=seller)
+        == "duplicate_photo"
+    )
 
 
 def test_challenge_needs_a_reference_photo(seller):
@@ -120,8 +130,13 @@ def test_challenge_is_random_expiring_and_single_use(challenged, seller):
 def test_expired_challenge_is_refused_and_nothing_is_written(challenged, seller):
     past = timezone.now() - timedelta(seconds=1)
     Enrollment.objects.filter(pk=challenged.pk).update(challenge_expires_at=past)
-    code = code_of(services.liveness_frames_submit, enrollment=challenged, nonce=challenged.challenge_nonce,
-                   frames=frames(), actor=seller)
+    code = code_of(
+        services.liveness_frames_submit,
+        enrollment=challenged,
+        nonce=challenged.challenge_nonce,
+        frames=frames(),
+        actor=seller,
+    )
     assert code == "challenge_expired"
     assert not LivenessFrame.objects.exists()
     assert Enrollment.objects.get(pk=challenged.pk).status == S.CHALLENGE_ISSUED
@@ -132,10 +147,16 @@ def test_replayed_nonce_is_refused(challenged, seller, monkeypatch):
 
     queued = []
     monkeypatch.setattr(tasks.enrollment_decide_task, "delay", queued.append)
-    services.liveness_frames_submit(enrollment=challenged, nonce=challenged.challenge_nonce, frames=frames(),
-                                    actor=seller)
-    code = code_of(services.liveness_frames_submit, enrollment=challenged, nonce=challenged.challenge_nonce,
-                   frames=frames(), actor=seller)
+    services.liveness_frames_submit(
+        enrollment=challenged, nonce=challenged.challenge_nonce, frames=frames(), actor=seller
+    )
+    code = code_of(
+        services.liveness_frames_submit,
+        enrollment=challenged,
+        nonce=challenged.challenge_nonce,
+        frames=frames(),
+        actor=seller,
+    )
     assert code == "challenge_used"
     assert LivenessFrame.objects.filter(enrollment=challenged).count() == 12
 
@@ -144,8 +165,9 @@ def test_old_or_forged_nonce_is_refused(challenged, seller):
     old = challenged.challenge_nonce
     services.liveness_challenge_issue(enrollment=challenged, actor=seller)
     for nonce in (old, "forged", ""):
-        code = code_of(services.liveness_frames_submit, enrollment=challenged, nonce=nonce, frames=frames(),
-                       actor=seller)
+        code = code_of(
+            services.liveness_frames_submit, enrollment=challenged, nonce=nonce, frames=frames(), actor=seller
+        )
         assert code == "nonce_mismatch"
     assert not LivenessFrame.objects.exists()
 
@@ -163,16 +185,22 @@ def test_old_or_forged_nonce_is_refused(challenged, seller):
     ids=["too-many", "too-few", "corrupt", "gif", "too-many-pixels", "too-many-bytes"],
 )
 def test_bad_frames_are_refused_and_none_is_stored(challenged, seller, frame_list, expected):
-    code = code_of(services.liveness_frames_submit, enrollment=challenged, nonce=challenged.challenge_nonce,
-                   frames=frame_list, actor=seller)
+    code = code_of(
+        services.liveness_frames_submit,
+        enrollment=challenged,
+        nonce=challenged.challenge_nonce,
+        frames=frame_list,
+        actor=seller,
+    )
     assert code == expected
     assert not LivenessFrame.objects.exists()
     assert Enrollment.objects.get(pk=challenged.pk).status == S.CHALLENGE_ISSUED
 
 
 def test_frames_before_a_challenge_are_refused(started, seller):
-    code = code_of(services.liveness_frames_submit, enrollment=started, nonce="x", frames=frames(),
-                   actor=seller)
+    code = code_of(
+        services.liveness_frames_submit, enrollment=started, nonce="x", frames=frames(), actor=seller
+    )
     assert code == "wrong_step"
 
 
@@ -194,6 +222,8 @@ def test_services_refuse_an_actor_who_does_not_own_the_enrollment(started, make_
     other = make_user("other_seller", "seller")
     assert code_of(services.liveness_challenge_issue, enrollment=started, actor=other) == "not_found"
     assert code_of(services.reference_photo_add, enrollment=started, data=jpeg(), actor=other) == "not_found"
-    assert code_of(services.liveness_frames_submit, enrollment=started, nonce="x", frames=frames(),
-                   actor=other) == "not_found"
+    assert (
+        code_of(services.liveness_frames_submit, enrollment=started, nonce="x", frames=frames(), actor=other)
+        == "not_found"
+    )
     assert Enrollment.objects.get(pk=started.pk).status == S.PHOTOS

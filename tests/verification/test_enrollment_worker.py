@@ -16,8 +16,12 @@ from verification.models import Enrollment, FaceTemplate, LivenessFrame, Referen
 
 from .conftest import CLIP_ACTIONS, CLIP_PERSON_PHOTO
 
-pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.faces,
-              pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.postgres,
+    pytest.mark.faces,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_worker_decides_an_enrollment_after_commit(celery_worker_process, seller, photo, clip_frames):
@@ -27,8 +31,9 @@ def test_worker_decides_an_enrollment_after_commit(celery_worker_process, seller
     enrollment = services.liveness_challenge_issue(enrollment=enrollment, actor=seller)
     Enrollment.objects.filter(pk=enrollment.pk).update(challenge_actions=CLIP_ACTIONS)
 
-    services.liveness_frames_submit(enrollment=enrollment, nonce=enrollment.challenge_nonce,
-                                    frames=clip_frames, actor=seller)  # commits: the task goes to the broker
+    services.liveness_frames_submit(
+        enrollment=enrollment, nonce=enrollment.challenge_nonce, frames=clip_frames, actor=seller
+    )  # commits: the task goes to the broker
 
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:

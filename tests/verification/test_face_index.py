@@ -34,15 +34,21 @@ def clustered(rng, identities: int, per_identity: int, dims: int):
     centres = rng.standard_normal((identities, dims)).astype(np.float32)
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
     samples = np.repeat(centres, per_identity, axis=0) + rng.standard_normal(
-        (identities * per_identity, dims)).astype(np.float32) * (0.3 / np.sqrt(2 * dims))
+        (identities * per_identity, dims)
+    ).astype(np.float32) * (0.3 / np.sqrt(2 * dims))
     return centres, samples / np.linalg.norm(samples, axis=1, keepdims=True)
 
 
 def add(user, vector, engine, *, kind="seller", person=None, index=None) -> FaceTemplate:
     from verification.services import face_template_enroll
 
-    template = face_template_enroll(kind=kind, embedding=vector, engine=engine,
-                                    subject_user=user if kind == "seller" else None, protected_person=person)
+    template = face_template_enroll(
+        kind=kind,
+        embedding=vector,
+        engine=engine,
+        subject_user=user if kind == "seller" else None,
+        protected_person=person,
+    )
     if index is not None:
         index.add(template)  # a second backend besides the configured one
     return template
@@ -67,14 +73,16 @@ def test_exact_search_ranks_filters_and_sees_new_templates(users):
     assert hits[0].score < 0.2 < hits[1].score and hits[0].subject_user_id == users[1].pk
 
     # the enrolling seller never matches themself
-    hits = index.search(base, engine_id="test-engine", model_hash="h1", metric="euclidean", k=5,
-                        exclude_user_id=users[1].pk)
+    hits = index.search(
+        base, engine_id="test-engine", model_hash="h1", metric="euclidean", k=5, exclude_user_id=users[1].pk
+    )
     assert [h.template_id for h in hits] == [t_far.pk]
 
     # a template added after the matrix was cached is found at the next search; a withdrawn one is not
     from verification.services import face_template_withdraw
 
     t_exact = add(users[2], base, engine)
+
     def best() -> int:
         hits = index.search(base, engine_id="test-engine", model_hash="h1", metric="euclidean", k=1)
         return hits[0].template_id
@@ -111,8 +119,9 @@ def test_template_table_never_holds_a_mismatched_embedding(users):
     with pytest.raises(ValueError):
         face_template_enroll(kind="seller", embedding=np.ones(8), engine=FakeEngine(), subject_user=users[0])
     with pytest.raises(ValueError):
-        face_template_enroll(kind="seller", embedding=np.full(16, np.nan), engine=FakeEngine(),
-                             subject_user=users[0])
+        face_template_enroll(
+            kind="seller", embedding=np.full(16, np.nan), engine=FakeEngine(), subject_user=users[0]
+        )
 
 
 # -- PostgreSQL: pgvector HNSW --------------------------------------------------------------------------

@@ -58,11 +58,13 @@ def test_photo_page_uploads_and_shows_intake_errors(seller_client, seller, photo
     services.enrollment_start(user=seller)
     photos_page = seller_client.get(reverse("verification:photos")).content.decode()
     assert reverse("verification:camera") not in photos_page
-    bad = seller_client.post(reverse("verification:photos"), {"photo": _file("x.jpg", b"nonsense")},
-                             follow=True)
+    bad = seller_client.post(
+        reverse("verification:photos"), {"photo": _file("x.jpg", b"nonsense")}, follow=True
+    )
     assert "damaged" in bad.content.decode() or "JPEG, PNG" in bad.content.decode()
-    good = seller_client.post(reverse("verification:photos"), {"photo": _file("me.jpg", photo("obama.jpg"))},
-                              follow=True)
+    good = seller_client.post(
+        reverse("verification:photos"), {"photo": _file("me.jpg", photo("obama.jpg"))}, follow=True
+    )
     html = good.content.decode()
     assert 'data-count="1"' in html and reverse("verification:camera") in html
 

@@ -37,13 +37,25 @@ class EnrollmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Enrollment
-        fields = ["id", "status", "status_display", "decided", "reasons", "reference_photos",
-                  "challenge_actions", "challenge_expires_at", "frames_count", "created_at", "decided_at"]
+        fields = [
+            "id",
+            "status",
+            "status_display",
+            "decided",
+            "reasons",
+            "reference_photos",
+            "challenge_actions",
+            "challenge_expires_at",
+            "frames_count",
+            "created_at",
+            "decided_at",
+        ]
         read_only_fields = fields
 
     def get_reasons(self, enrollment) -> list[dict[str, str]]:
-        return ReasonSerializer([{"code": c, "message": reason_text(c)} for c in enrollment.reasons],
-                                many=True).data
+        return ReasonSerializer(
+            [{"code": c, "message": reason_text(c)} for c in enrollment.reasons], many=True
+        ).data
 
     def get_reference_photos(self, enrollment) -> int:
         return enrollment.reference_photos.count()
@@ -87,12 +99,29 @@ class ProtectedPersonSerializer(serializers.ModelSerializer):
 
 
 class FaceMatchFlagSerializer(serializers.ModelSerializer):
-    matched_protected_person_name = serializers.CharField(source="matched_protected_person.name",
-                                                          allow_null=True, default=None, read_only=True)
+    matched_protected_person_name = serializers.CharField(
+        source="matched_protected_person.name", allow_null=True, default=None, read_only=True
+    )
 
     class Meta:
         model = FaceMatchFlag
-        fields = ["id", "kind", "status", "enrollment", "subject_user", "matched_template", "matched_user",
-                  "matched_protected_person", "matched_protected_person_name", "score", "threshold", "metric",
-                  "engine_id", "model_hash", "evidence", "created_at", "reviewed_at"]
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "enrollment",
+            "subject_user",
+            "matched_template",
+            "matched_user",
+            "matched_protected_person",
+            "matched_protected_person_name",
+            "score",
+            "threshold",
+            "metric",
+            "engine_id",
+            "model_hash",
+            "evidence",
+            "created_at",
+            "reviewed_at",
+        ]
         read_only_fields = fields

@@ -34,8 +34,12 @@ from .serializers import (
     ProtectedPersonSerializer,
 )
 
-ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: OpenApiResponse(description="Not found"),
-          409: ErrorSerializer}
+ERRORS = {
+    400: ErrorSerializer,
+    403: ErrorSerializer,
+    404: OpenApiResponse(description="Not found"),
+    409: ErrorSerializer,
+}
 
 
 class IsSeller(BasePermission):
@@ -76,9 +80,14 @@ class ConsentView(RefusalsAsErrors, APIView):
 
     def _body(self, request):
         consent = selectors.consent_active(request.user)
-        return ConsentSerializer({"version": current_version(), "text": consent_text(),
-                                  "accepted": consent is not None,
-                                  "accepted_at": consent.accepted_at if consent else None}).data
+        return ConsentSerializer(
+            {
+                "version": current_version(),
+                "text": consent_text(),
+                "accepted": consent is not None,
+                "accepted_at": consent.accepted_at if consent else None,
+            }
+        ).data
 
     @extend_schema(responses={200: ConsentSerializer})
     def get(self, request):
@@ -138,8 +147,9 @@ class ReferencePhotoView(_EnrollmentActionView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": PhotoUploadSerializer},
-                   responses={201: PhotoSerializer, **ERRORS})
+    @extend_schema(
+        request={"multipart/form-data": PhotoUploadSerializer}, responses={201: PhotoSerializer, **ERRORS}
+    )
     def post(self, request, pk: int):
         enrollment = self.enrollment(pk)
         upload = request.FILES.get("photo")
@@ -163,8 +173,10 @@ class FramesView(_EnrollmentActionView):
 
     parser_classes = [MultiPartParser]
 
-    @extend_schema(request={"multipart/form-data": FramesUploadSerializer},
-                   responses={202: EnrollmentSerializer, **ERRORS})
+    @extend_schema(
+        request={"multipart/form-data": FramesUploadSerializer},
+        responses={202: EnrollmentSerializer, **ERRORS},
+    )
     def post(self, request, pk: int):
         enrollment = self.enrollment(pk)
         uploads = request.FILES.getlist("frames")
@@ -174,8 +186,10 @@ class FramesView(_EnrollmentActionView):
         if any(upload.size > limit for upload in uploads):
             raise refused("frame_too_large")
         enrollment = services.liveness_frames_submit(
-            enrollment=enrollment, nonce=str(request.data.get("nonce", "")),
-            frames=[upload.read() for upload in uploads], actor=request.user,
+            enrollment=enrollment,
+            nonce=str(request.data.get("nonce", "")),
+            frames=[upload.read() for upload in uploads],
+            actor=request.user,
         )
         enrollment.refresh_from_db()
         return Response(EnrollmentSerializer(enrollment).data, status=status.HTTP_202_ACCEPTED)
@@ -234,8 +248,10 @@ class ProtectedFaceView(RefusalsAsErrors, APIView):
     permission_classes = [IsModerator]
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request={"multipart/form-data": PhotoUploadSerializer},
-                   responses={201: ProtectedPersonSerializer, **ERRORS})
+    @extend_schema(
+        request={"multipart/form-data": PhotoUploadSerializer},
+        responses={201: ProtectedPersonSerializer, **ERRORS},
+    )
     def post(self, request, pk: int):
         person = get_object_or_404(selectors.protected_persons(), pk=pk)
         upload = request.FILES.get("photo")

@@ -92,8 +92,11 @@ class ExactFaceIndex(FaceIndex):
         cached = self._matrices.get(key)
         if cached is not None and cached.signature == signature:
             return cached
-        rows = list(templates.order_by("pk").values_list(
-            "pk", "kind", "subject_user_id", "protected_person_id", "dimensions", "embedding"))
+        rows = list(
+            templates.order_by("pk").values_list(
+                "pk", "kind", "subject_user_id", "protected_person_id", "dimensions", "embedding"
+            )
+        )
         dims = rows[0][4] if rows else 0
         vectors = np.empty((len(rows), dims), dtype=np.float32)
         for i, row in enumerate(rows):

@@ -114,8 +114,14 @@ class PgvectorFaceIndex(FaceIndex):
         operator, _ops = OPERATORS[metric]
         # dims and metric are inlined (an int and a fixed word) so the planner can match the partial index
         distance = f"(embedding_vec::vector({dims}) {operator} %s::vector({dims}))"
-        where = [f"dimensions = {dims}", f"metric = '{metric}'", "embedding_vec IS NOT NULL", "is_active",
-                 "engine_id = %s", "model_hash = %s"]
+        where = [
+            f"dimensions = {dims}",
+            f"metric = '{metric}'",
+            "embedding_vec IS NOT NULL",
+            "is_active",
+            "engine_id = %s",
+            "model_hash = %s",
+        ]
         params: list = [vector_literal(query), engine_id, model_hash]
         if exclude_user_id is not None:
             where.append("subject_user_id IS DISTINCT FROM %s")

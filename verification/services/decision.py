@@ -61,8 +61,9 @@ def enrollment_decide(*, enrollment_id: int) -> Enrollment | None:
     metrics: dict[str, float] = {"reference_photos": float(len(references))}
     if references:
         frames = [decode_frame(bytes(f.jpeg)) for f in enrollment.frames.order_by("index")]
-        verdict = decide(frames, list(enrollment.challenge_actions), engine=engine,
-                         reference_embeddings=references)
+        verdict = decide(
+            frames, list(enrollment.challenge_actions), engine=engine, reference_embeddings=references
+        )
         reasons.extend(r for r in verdict.reasons if r not in reasons)
         metrics.update(_plain_numbers(verdict.metrics))
     else:
@@ -87,16 +88,23 @@ def enrollment_decide(*, enrollment_id: int) -> Enrollment | None:
             transition(locked, to=S.REJECTED, reasons=reasons, **fields)
         else:
             transition(locked, to=S.VERIFIED, reasons=[], **fields)
-            face_template_enroll(kind=FaceTemplate.Kind.SELLER, embedding=_centre(references), engine=engine,
-                                 subject_user=locked.user, source_enrollment=locked)
+            face_template_enroll(
+                kind=FaceTemplate.Kind.SELLER,
+                embedding=_centre(references),
+                engine=engine,
+                subject_user=locked.user,
+                source_enrollment=locked,
+            )
         if float(market_settings.RAW_CAPTURE_RETENTION_HOURS) <= 0:
             raw_captures_delete(enrollment=locked)
     logger.info("enrollment %s decided: %s", locked.pk, locked.status)  # status only, never scores
     return locked
 
 
-_MATCH_REASON = {FaceTemplate.Kind.SELLER: "face_matches_other_seller",
-                 FaceTemplate.Kind.PROTECTED: "face_matches_protected_person"}
+_MATCH_REASON = {
+    FaceTemplate.Kind.SELLER: "face_matches_other_seller",
+    FaceTemplate.Kind.PROTECTED: "face_matches_protected_person",
+}
 
 
 def _reference_embeddings(enrollment: Enrollment, engine: FaceEngine, reasons: list[str]) -> list[np.ndarray]:
@@ -114,8 +122,9 @@ def _reference_embeddings(enrollment: Enrollment, engine: FaceEngine, reasons: l
 
 
 def _references_agree(references: list[np.ndarray], engine: FaceEngine) -> bool:
-    return all(engine.is_match(engine.score(a, b))
-               for i, a in enumerate(references) for b in references[i + 1:])
+    return all(
+        engine.is_match(engine.score(a, b)) for i, a in enumerate(references) for b in references[i + 1 :]
+    )
 
 
 def _centre(references: list[np.ndarray]) -> np.ndarray:
@@ -129,15 +138,22 @@ def _index_matches(references, engine: FaceEngine, *, exclude_user_id) -> dict:
     index = get_face_index()
     matches: dict[tuple, tuple] = {}
     for position, embedding in enumerate(references):
-        hits = index.search(embedding, engine_id=engine.engine_id, model_hash=engine.model_hash,
-                            metric=engine.metric, k=SEARCH_K, exclude_user_id=exclude_user_id)
+        hits = index.search(
+            embedding,
+            engine_id=engine.engine_id,
+            model_hash=engine.model_hash,
+            metric=engine.metric,
+            k=SEARCH_K,
+            exclude_user_id=exclude_user_id,
+        )
         for hit in hits:
             if not engine.is_match(hit.score):
                 continue
             subject = (hit.kind, hit.subject_user_id, hit.protected_person_id)
             best, evidence = matches.get(subject, (hit, {"photos": []}))
             evidence["photos"].append(
-                {"photo": position, "template": hit.template_id, "score": round(hit.score, 4)})
+                {"photo": position, "template": hit.template_id, "score": round(hit.score, 4)}
+            )
             closer = hit.score > best.score if engine.metric == "cosine" else hit.score < best.score
             matches[subject] = (hit if closer else best, evidence)
     return matches

@@ -74,8 +74,9 @@ def reference_photo_add(*, enrollment: Enrollment, data: bytes, actor) -> Refere
         if locked.reference_photos.filter(sha256=digest).exists():
             raise refused("duplicate_photo")
         height, width = result.rgb.shape[:2]
-        photo = ReferencePhoto.objects.create(enrollment=locked, jpeg=result.clean_jpeg, sha256=digest,
-                                              width=width, height=height)
+        photo = ReferencePhoto.objects.create(
+            enrollment=locked, jpeg=result.clean_jpeg, sha256=digest, width=width, height=height
+        )
         Enrollment.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
     return photo
 

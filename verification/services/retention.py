@@ -31,8 +31,12 @@ def raw_captures_purge(*, now=None) -> int:
     now = now or timezone.now()
     enrollments_expire_abandoned(now=now)
     cutoff = now - timedelta(hours=float(market_settings.RAW_CAPTURE_RETENTION_HOURS))
-    due = Enrollment.objects.filter(captures_purged_at=None).exclude(status__in=_undecided()).filter(
-        Q(decided_at__lte=cutoff) | Q(decided_at=None, updated_at__lte=cutoff)  # expired / withdrawn
+    due = (
+        Enrollment.objects.filter(captures_purged_at=None)
+        .exclude(status__in=_undecided())
+        .filter(
+            Q(decided_at__lte=cutoff) | Q(decided_at=None, updated_at__lte=cutoff)  # expired / withdrawn
+        )
     )
     deleted = 0
     for enrollment in due:
@@ -57,5 +61,9 @@ def enrollments_expire_abandoned(*, now=None) -> int:
 
 
 def _undecided() -> list[str]:
-    return [s for s in EnrollmentStatus.values if s not in DECIDED_STATUSES
-            and s not in (EnrollmentStatus.EXPIRED, EnrollmentStatus.WITHDRAWN, EnrollmentStatus.REVERIFY)]
+    return [
+        s
+        for s in EnrollmentStatus.values
+        if s not in DECIDED_STATUSES
+        and s not in (EnrollmentStatus.EXPIRED, EnrollmentStatus.WITHDRAWN, EnrollmentStatus.REVERIFY)
+    ]

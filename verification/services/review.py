@@ -77,8 +77,9 @@ def reverification_require(*, user, reason: str, actor=None) -> int:
     verified = Enrollment.objects.select_for_update().filter(user=user, status=EnrollmentStatus.VERIFIED)
     moved = 0
     for enrollment in verified:
-        if transition(enrollment, to=EnrollmentStatus.REVERIFY, actor=actor,
-                      note=f"re-verification required: {reason}"):
+        if transition(
+            enrollment, to=EnrollmentStatus.REVERIFY, actor=actor, note=f"re-verification required: {reason}"
+        ):
             moved += 1
     templates = FaceTemplate.objects.filter(subject_user=user, kind=FaceTemplate.Kind.SELLER, is_active=True)
     for template in templates:

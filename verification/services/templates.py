@@ -63,9 +63,7 @@ def face_template_withdraw(*, template: FaceTemplate, delete: bool = False) -> N
 
 
 @transaction.atomic
-def protected_person_add(
-    *, name: str, reason: str, notes: str = "", added_by=None
-) -> ProtectedPerson:
+def protected_person_add(*, name: str, reason: str, notes: str = "", added_by=None) -> ProtectedPerson:
     """Register a person whose face nobody may list.
 
     ``added_by`` must be a moderator (None: an operator's management command)."""
@@ -88,8 +86,9 @@ def protected_face_add(*, person: ProtectedPerson, data: bytes, added_by=None) -
         raise refused("not_a_moderator", 403)
     engine = get_face_engine()
     _clean, embedding = photo_embedding(data, engine=engine)
-    return face_template_enroll(kind=FaceTemplate.Kind.PROTECTED, embedding=embedding, engine=engine,
-                                protected_person=person)
+    return face_template_enroll(
+        kind=FaceTemplate.Kind.PROTECTED, embedding=embedding, engine=engine, protected_person=person
+    )
 
 
 @dataclass
@@ -119,10 +118,15 @@ def protected_face_import(*, folder: Path, reason: str, added_by=None) -> Import
             report.skipped.append((path.name, exc.code))
             continue
         with transaction.atomic():
-            person = protected_person_add(name=_name_from_file(path), reason=reason, added_by=added_by,
-                                          notes=f"imported from {path.name}")
-            face_template_enroll(kind=FaceTemplate.Kind.PROTECTED, embedding=embedding, engine=engine,
-                                 protected_person=person)
+            person = protected_person_add(
+                name=_name_from_file(path),
+                reason=reason,
+                added_by=added_by,
+                notes=f"imported from {path.name}",
+            )
+            face_template_enroll(
+                kind=FaceTemplate.Kind.PROTECTED, embedding=embedding, engine=engine, protected_person=person
+            )
         report.added.append((path.name, person.pk))
     return report
 

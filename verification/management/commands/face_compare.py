@@ -33,17 +33,30 @@ class Command(BaseCommand):
             try:
                 _clean, embeddings[str(path)] = photo_embedding(path.read_bytes(), engine=engine)
             except OSError as exc:
-                failures.append({"image": str(path), "code": "unreadable",
-                                 "message": exc.strerror or type(exc).__name__})
+                failures.append(
+                    {"image": str(path), "code": "unreadable", "message": exc.strerror or type(exc).__name__}
+                )
             except VerificationError as exc:
                 failures.append({"image": str(path), "code": exc.code, "message": exc.message})
         pairs = []
         for a, b in combinations([str(p) for p in images if str(p) in embeddings], 2):
             score = engine.score(embeddings[a], embeddings[b])
-            pairs.append({"a": a, "b": b, engine_score_name(engine.metric): round(score, 4),
-                          "threshold": engine.threshold, "same_person": engine.is_match(score)})
-        report = {"engine": engine.engine_id, "model_hash": engine.model_hash, "metric": engine.metric,
-                  "pairs": pairs, "failed": failures}
+            pairs.append(
+                {
+                    "a": a,
+                    "b": b,
+                    engine_score_name(engine.metric): round(score, 4),
+                    "threshold": engine.threshold,
+                    "same_person": engine.is_match(score),
+                }
+            )
+        report = {
+            "engine": engine.engine_id,
+            "model_hash": engine.model_hash,
+            "metric": engine.metric,
+            "pairs": pairs,
+            "failed": failures,
+        }
         self.stdout.write(json.dumps(report, indent=2))
 
 
