@@ -55,7 +55,7 @@ def run(args) -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from marketplace.money import Money
+    from kernel.money import Money
     from payouts.models import LedgerAccount, LedgerTransaction
     from payouts.services import Leg, ledger_account, ledger_post
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from kernel.admin import StatusHistoryInline
+
 from .models import (
     ExclusivityClaim,
     LicenceTermsTemplate,
     LicenceTermsVersion,
     Listing,
-    ListingStatusChange,
     QuoteRequest,
     SellerProfile,
     Tier,
@@ -43,16 +44,6 @@ class LicenceTermsTemplateAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
 
 
-class StatusChangeInline(admin.TabularInline):
-    model = ListingStatusChange
-    extra = 0
-    can_delete = False
-    readonly_fields = ["action", "from_status", "to_status", "actor", "reason", "created_at"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Listing)
 class ListingAdmin(admin.ModelAdmin):
     list_display = ["title", "seller", "tier", "status", "annual_price_minor", "published_at", "popularity"]
@@ -60,7 +51,7 @@ class ListingAdmin(admin.ModelAdmin):
     search_fields = ["title", "profile__display_name"]
     raw_id_fields = ["seller", "profile", "cover_photo", "current_terms", "terms_template"]
     readonly_fields = ["status", "published_at", "popularity", "exclusivity_available", "seller_verified_at"]
-    inlines = [StatusChangeInline]
+    inlines = [StatusHistoryInline]
 
 
 @admin.register(LicenceTermsVersion)

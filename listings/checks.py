@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.checks import Error, register
 
-from marketplace.conf import market_settings
+from listings.conf import listings_settings
 
 POSITIVE_INT_SETTINGS = (
     ("LISTING_PHOTO_MAX_BYTES", "listings.E001"),
@@ -19,12 +19,12 @@ POSITIVE_INT_SETTINGS = (
 def check_listings_settings(app_configs=None, **kwargs) -> list:
     errors = []
     for name, check_id in POSITIVE_INT_SETTINGS:
-        value = market_settings.raw(name)
+        value = listings_settings.raw(name)
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
             errors.append(
                 Error(f"FACE_MARKET[{name!r}] must be a positive integer, not {value!r}.", id=check_id)
             )
-    watermark = market_settings.raw("LISTING_PREVIEW_WATERMARK")
+    watermark = listings_settings.raw("LISTING_PREVIEW_WATERMARK")
     if not isinstance(watermark, str) or not watermark.strip():
         errors.append(
             Error(

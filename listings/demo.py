@@ -1,6 +1,6 @@
 """Demo listings for the one-machine run: profiles and listings across every tier.
 
-``marketplace``'s ``demo`` command creates the accounts (sellers with real verified faces, a buyer,
+the deal app's ``demo`` command creates the accounts (sellers with real verified faces, a buyer,
 a moderator) and calls :func:`demo_listings_create` with the seller users. Listings of a verified
 seller are published; an unverified seller's stay drafts (publishing needs a verified face).
 Running it again reuses what it made before (matched by seller and title).

@@ -12,7 +12,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.money import Money
+from kernel.money import Money
 
 from .models import Listing, Tier
 from .selectors.catalogue import CatalogueFilters, Sort, catalogue_search_filter
@@ -81,7 +81,7 @@ class CatalogueFilterSet(django_filters.FilterSet):
     def _unused(self, queryset, name, value):  # pragma: no cover - filter_queryset does the work
         return queryset
 
-    def catalogue_filters(self, currency: str = "CNY") -> CatalogueFilters:
+    def catalogue_filters(self, currency: str = "") -> CatalogueFilters:
         data = self.form.cleaned_data
         tags = [t.strip().lower() for t in (data.get("tags") or "").split(",") if t.strip()]
         return CatalogueFilters(

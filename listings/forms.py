@@ -8,7 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.money import Money
+from kernel.money import Money
 
 from .models import LicenceTermsTemplate, PortfolioPhoto, Tier
 from .vocabulary import (
@@ -41,11 +41,11 @@ FACTOR_FIELD = {
 }
 
 
-def yuan_to_minor(value: Decimal | None, currency: str = "CNY") -> int | None:
+def yuan_to_minor(value: Decimal | None, currency: str = "") -> int | None:
     return None if value is None else Money.from_major(value, currency).amount
 
 
-def minor_to_yuan(value: int | None, currency: str = "CNY") -> Decimal | None:
+def minor_to_yuan(value: int | None, currency: str = "") -> Decimal | None:
     return None if value is None else Money(value, currency).to_decimal()
 
 

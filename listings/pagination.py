@@ -14,7 +14,7 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from marketplace.conf import market_settings
+from listings.conf import listings_settings
 
 CATALOGUE_COUNT_CAP = 1_000
 MAX_PAGE_SIZE = 100
@@ -39,7 +39,7 @@ class CataloguePagination(PageNumberPagination):
     max_page_size = MAX_PAGE_SIZE
 
     def get_page_size(self, request):
-        self.page_size = int(market_settings.CATALOGUE_PAGE_SIZE)
+        self.page_size = int(listings_settings.CATALOGUE_PAGE_SIZE)
         return super().get_page_size(request)
 
     def get_paginated_response(self, data):

@@ -1,30 +1,13 @@
-"""Who may do what, from the marketplace's permissions (read by codename, so no import points up).
-
-The roles are groups carrying ``fm_marketplace.act_as_seller`` / ``act_as_buyer`` / ``moderate``;
-a host platform may grant the same permissions its own way.
-"""
+"""Who may do what with listings: the roles come from the kernel (``kernel.roles``)."""
 
 from __future__ import annotations
 
-SELLER_PERM = "fm_marketplace.act_as_seller"
-BUYER_PERM = "fm_marketplace.act_as_buyer"
-MODERATOR_PERM = "fm_marketplace.moderate"
+from kernel.roles import BUYER_PERMISSION as BUYER_PERM
+from kernel.roles import MODERATOR_PERMISSION as MODERATOR_PERM
+from kernel.roles import SELLER_PERMISSION as SELLER_PERM
+from kernel.roles import is_buyer, is_moderator, is_seller
 
-
-def _has(user, perm: str) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_perm(perm))
-
-
-def is_seller(user) -> bool:
-    return _has(user, SELLER_PERM)
-
-
-def is_buyer(user) -> bool:
-    return _has(user, BUYER_PERM)
-
-
-def is_moderator(user) -> bool:
-    return _has(user, MODERATOR_PERM)
+__all__ = ["BUYER_PERM", "MODERATOR_PERM", "SELLER_PERM", "is_buyer", "is_moderator", "is_seller", "owns"]
 
 
 def owns(user, obj_seller_id: int | None) -> bool:

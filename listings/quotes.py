@@ -22,7 +22,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
-from marketplace.money import Money
+from kernel.money import Money
 
 from .vocabulary import FACTOR_ONE_BPS, Exclusivity, Medium, Monetisation, ReachBand
 

@@ -10,8 +10,13 @@ class MarketplaceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, conf  # noqa: F401  (registers the system checks and settings)
+        from .links import links_register
+        from .payment_events import payment_handlers_register
         from .services import role_groups_sync
+
+        payment_handlers_register()
+        links_register()
 
         # Like django.contrib.auth's create_permissions: keep the role groups in step with the code.
         post_migrate.connect(_sync_roles_after_migrate, sender=self, dispatch_uid="fm_role_groups_sync")

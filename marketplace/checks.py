@@ -9,8 +9,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-from .conf import DEFAULTS
-
 DEV_KEY_MARKERS = ("django-insecure", "dev-only", "change-me")
 
 
@@ -54,28 +52,3 @@ def check_production_safety(app_configs=None, **kwargs) -> list:
             )
         )
     return errors
-
-
-@register()
-def check_face_market_settings(app_configs=None, **kwargs) -> list:
-    configured = getattr(settings, "FACE_MARKET", {})
-    if not isinstance(configured, dict):
-        return [Error("FACE_MARKET must be a dict.", id="marketplace.E004")]
-    unknown = sorted(set(configured) - set(DEFAULTS))
-    if unknown:
-        return [
-            Error(
-                f"Unknown FACE_MARKET settings: {', '.join(unknown)}.",
-                hint="A misspelt setting would silently fall back to its default.",
-                id="marketplace.E005",
-            )
-        ]
-    bps = configured.get("PLATFORM_COMMISSION_BPS", DEFAULTS["PLATFORM_COMMISSION_BPS"])
-    if isinstance(bps, bool) or not isinstance(bps, int) or not 0 <= bps <= 10_000:
-        return [
-            Error(
-                "FACE_MARKET['PLATFORM_COMMISSION_BPS'] must be an int between 0 and 10000 (basis points).",
-                id="marketplace.E006",
-            )
-        ]
-    return []

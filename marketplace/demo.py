@@ -15,13 +15,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from kernel.roles import Role
 from listings.demo import demo_listings_create
 from verification import services as verification
 from verification.consent import current_version
 from verification.models import Enrollment, ProtectedPerson
 from verification.selectors import seller_is_verified
 
-from .roles import Role
 from .services import user_role_grant
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105  (printed to the operator; refused outside DEBUG)

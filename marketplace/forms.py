@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .roles import SELF_SERVICE_ROLES
+from kernel.roles import SELF_SERVICE_ROLES
 
 
 class SignupForm(forms.Form):

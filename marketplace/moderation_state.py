@@ -1,6 +1,6 @@
 """State machines of moderation: cases, "this is my face" claims and appeals.
 
-Moves go through ``marketplace.state.transition`` (a conditional ``UPDATE ... WHERE status IN
+Moves go through ``kernel.transitions.transition`` (a conditional ``UPDATE ... WHERE status IN
 <allowed>`` plus a ``StatusChange`` row), so two moderators acting on one case at once cannot both win.
 The services also write the audit log, the record moderators and regulators read.
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role
+from kernel.roles import Role
 
 #: (role, label, url name); the first that matches the user's roles are shown, in this order
 NAV_ITEMS = [

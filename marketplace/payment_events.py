@@ -1,22 +1,50 @@
-"""Where payouts' payment events reach the deal (``FACE_MARKET["PAYMENT_EVENT_HANDLERS"]``).
+"""Where payouts' payment events reach the deal: outbox handlers, registered in ``AppConfig.ready()``.
 
-payouts never imports the marketplace: it calls the dotted paths configured there, from a task,
-after its own transaction committed. Each event may arrive more than once and out of order, so
-every branch is idempotent.
+Each payment names its purpose when the deal starts it, so a capture goes to one handler: an order's
+capture issues a licence, a top-up's capture moves its usage report on. Each event may arrive more
+than once and out of order, so every handler is idempotent.
 """
 
 from __future__ import annotations
 
+from kernel import outbox
 from payouts import events
 
-from .services import licence_issue_for_payment, order_payment_failed, usage_report_top_up_paid
+PAYMENT_PURPOSE_ORDER = "order"
+PAYMENT_PURPOSE_TOP_UP = "usage_top_up"
 
 
-def payment_event_handle(payload: dict) -> None:
-    event_type = payload.get("type")
-    reference = payload.get("reference") or ""
-    if event_type == events.PAYMENT_CAPTURED:
-        licence_issue_for_payment(reference=reference)
-        usage_report_top_up_paid(reference=reference)  # a no-op unless it is a usage report's top-up
-    elif event_type in (events.PAYMENT_FAILED, events.PAYMENT_CANCELED):
-        order_payment_failed(reference=reference, reason=event_type)
+def order_payment_captured(event) -> None:
+    from .services import licence_issue_for_payment
+
+    licence_issue_for_payment(reference=event.payload.get("reference") or "")
+
+
+def order_payment_failed_or_canceled(event) -> None:
+    from .services import order_payment_failed
+
+    order_payment_failed(reference=event.payload.get("reference") or "", reason=event.payload.get("type", ""))
+
+
+def top_up_payment_captured(event) -> None:
+    from .services import usage_report_top_up_paid
+
+    usage_report_top_up_paid(reference=event.payload.get("reference") or "")
+
+
+def legacy_payment_captured(event) -> None:
+    """A payment started before payments named their purpose: try both (each is a no-op if not its own)."""
+    order_payment_captured(event)
+    top_up_payment_captured(event)
+
+
+def payment_handlers_register() -> None:
+    order = PAYMENT_PURPOSE_ORDER
+    outbox.handler_register(events.payment_event_type(events.PAYMENT_CAPTURED, order), order_payment_captured)
+    for failed in (events.PAYMENT_FAILED, events.PAYMENT_CANCELED):
+        outbox.handler_register(events.payment_event_type(failed, order), order_payment_failed_or_canceled)
+        outbox.handler_register(failed, order_payment_failed_or_canceled)
+    outbox.handler_register(
+        events.payment_event_type(events.PAYMENT_CAPTURED, PAYMENT_PURPOSE_TOP_UP), top_up_payment_captured
+    )
+    outbox.handler_register(events.PAYMENT_CAPTURED, legacy_payment_captured)

@@ -1,6 +1,6 @@
 """State machines of usage reports and disputes, and the revocation's statuses.
 
-Moves go through ``state.transition`` (a conditional UPDATE plus a ``StatusChange`` row), so two
+Moves go through ``kernel.transitions.transition`` (a conditional UPDATE plus a history row), so two
 racing reviewers (the seller approving, the auto-approval task) cannot both win.
 """
 

@@ -16,7 +16,6 @@ from .models import (
     ReconciliationReport,
     Refund,
     SandboxRecord,
-    StatusChange,
     Transfer,
     WebhookEvent,
 )
@@ -140,12 +139,6 @@ class WebhookEventAdmin(ReadOnlyAdmin):
     list_display = ("event_id", "gateway", "type", "handled", "received_at", "processed_at", "attempts")
     list_filter = ("gateway", "handled", "type")
     search_fields = ("event_id",)
-
-
-@admin.register(StatusChange)
-class StatusChangeAdmin(ReadOnlyAdmin):
-    list_display = ("entity", "entity_id", "from_status", "to_status", "reason", "created_at")
-    list_filter = ("entity", "to_status")
 
 
 @admin.register(ReconciliationReport)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
-from marketplace.conf import market_settings
+from payouts.conf import payouts_settings
 
 
 @register()
@@ -14,7 +14,7 @@ def check_payouts_settings(app_configs=None, **kwargs) -> list:
     from .gateways.base import PaymentGateway
 
     errors = []
-    path = market_settings.raw("PAYMENT_GATEWAY")
+    path = payouts_settings.raw("PAYMENT_GATEWAY")
     gateway = None
     try:
         gateway = import_string(path) if isinstance(path, str) else path
@@ -63,7 +63,7 @@ def check_payouts_settings(app_configs=None, **kwargs) -> list:
                     id="payouts.W001",
                 )
             )
-    bps = market_settings.raw("PLATFORM_COMMISSION_BPS")
+    bps = payouts_settings.raw("PLATFORM_COMMISSION_BPS")
     if isinstance(bps, bool) or not isinstance(bps, int) or not 0 <= bps <= 10_000:
         errors.append(
             Error(
@@ -71,15 +71,4 @@ def check_payouts_settings(app_configs=None, **kwargs) -> list:
                 id="payouts.E004",
             )
         )
-    handlers = market_settings.raw("PAYMENT_EVENT_HANDLERS")
-    for handler in handlers if isinstance(handlers, list | tuple) else [handlers]:
-        try:
-            import_string(handler)
-        except (ImportError, TypeError) as exc:
-            errors.append(
-                Error(
-                    f"FACE_MARKET['PAYMENT_EVENT_HANDLERS'] entry {handler!r} cannot be imported: {exc}",
-                    id="payouts.E005",
-                )
-            )
     return errors

@@ -1,9 +1,11 @@
-"""Payment events for the layer above (the marketplace's purchase flow), without importing it.
+"""Payment events for the layer above (the deal's purchase flow), through the kernel outbox.
 
-payouts knows a purchase only by its reference. When something happens to the money of a
-reference (captured, failed, refunded, paid out) the callables named in
-``FACE_MARKET["PAYMENT_EVENT_HANDLERS"]`` are called with a small JSON-able dict, from a task
-enqueued on commit: a rolled-back change notifies nobody, and a slow handler never holds a lock here.
+payouts knows a purchase only by its reference and the payment's purpose. When something happens to
+the money of a reference (captured, failed, refunded, paid out), an outbox event is written in the
+same transaction: ``<type>.<purpose>`` when the payment names a purpose (``payment.captured.order``),
+else ``<type>``. The deal registers handlers for the types it cares about in its ``AppConfig.ready()``;
+a rolled-back change announces nothing, a broker outage loses nothing, and a slow handler never holds
+a lock here.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import transaction
+
+from kernel import outbox
 
 PAYMENT_CAPTURED = "payment.captured"  # the hold exists: issue the licence
 PAYMENT_FAILED = "payment.failed"
@@ -23,16 +27,16 @@ HOLD_VOIDED = "hold.voided"
 TRANSFER_PAID = "transfer.paid"
 
 
-def payment_event_emit(event_type: str, *, reference: str, **data) -> None:
-    """Notify the handlers after the current transaction commits."""
-    payload = {"type": event_type, "reference": reference, **data}
-    transaction.on_commit(partial(_enqueue, payload), robust=True)
+def payment_event_type(event_type: str, purpose: str = "") -> str:
+    return f"{event_type}.{purpose}" if purpose else event_type
 
 
-def _enqueue(payload: dict) -> None:
-    from .tasks import payment_event_dispatch
-
-    payment_event_dispatch.delay(payload)
+def payment_event_emit(event_type: str, *, reference: str, purpose: str = "", **data) -> None:
+    """Write the event in the current transaction (dispatched to its handlers after commit)."""
+    payload = {"type": event_type, "reference": reference, "purpose": purpose, **data}
+    outbox.event_emit(
+        payment_event_type(event_type, purpose), subject=f"payment:{reference}", payload=payload
+    )
 
 
 def enqueue_on_commit(task, *args) -> None:

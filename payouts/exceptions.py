@@ -1,10 +1,14 @@
-"""What the payouts services refuse, as exceptions the marketplace can catch by name."""
+"""What the payouts services refuse, as exceptions the deal app can catch by name."""
 
 from __future__ import annotations
 
+from kernel.errors import Conflict
 
-class PayoutsError(Exception):
-    """Base of every refusal by the payouts services (a domain problem, never a crash)."""
+
+class PayoutsError(Conflict):
+    """Base of every refusal by the payouts services (a domain problem, never a crash): a 409."""
+
+    code = "payouts_refused"
 
 
 class IdempotencyConflict(PayoutsError):

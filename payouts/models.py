@@ -29,9 +29,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.money import Money
+from kernel.money import MoneyAttribute
 
-from .state import HoldStatus, PaymentStatus, PayoutAccountStatus, RefundStatus, TransferStatus
+from .state import (
+    HOLD_TRANSITIONS,
+    PAYMENT_TRANSITIONS,
+    REFUND_TRANSITIONS,
+    TRANSFER_TRANSITIONS,
+    HoldStatus,
+    PaymentStatus,
+    PayoutAccountStatus,
+    RefundStatus,
+    TransferStatus,
+)
 
 REFERENCE_MAX = 128
 
@@ -124,17 +134,20 @@ class LedgerLeg(models.Model):
     def __str__(self) -> str:
         return f"{self.account_id} {self.amount:+d} {self.currency}"
 
-    @property
-    def money(self) -> Money:
-        return Money(self.amount, self.currency)
+    money = MoneyAttribute("amount")
 
 
 class GatewayPayment(models.Model):
     """A payment session at a gateway (a Stripe PaymentIntent, a sandbox session) for one reference."""
 
+    STATUS_TRANSITIONS = PAYMENT_TRANSITIONS
+
     gateway = models.CharField(max_length=32)
     gateway_payment_id = models.CharField(max_length=255)
     reference = models.CharField(max_length=REFERENCE_MAX, db_index=True)
+    #: what the payment is for, named by the caller ("order", "usage_top_up"): its events go to the
+    #: handlers of that purpose only (``payment.captured.order``), never to every handler in turn
+    purpose = models.CharField(max_length=32, blank=True, default="")
     amount = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     status = models.CharField(
@@ -166,9 +179,7 @@ class GatewayPayment(models.Model):
     def __str__(self) -> str:
         return f"{self.gateway}:{self.gateway_payment_id}"
 
-    @property
-    def money(self) -> Money:
-        return Money(self.amount, self.currency)
+    money = MoneyAttribute("amount")
 
 
 class EscrowHold(models.Model):
@@ -177,6 +188,8 @@ class EscrowHold(models.Model):
     ``amount`` is what was captured. What remains releasable is the balance of the hold's escrow
     account (captured minus refunds), derived from the ledger, never stored.
     """
+
+    STATUS_TRANSITIONS = HOLD_TRANSITIONS
 
     reference = models.CharField(max_length=REFERENCE_MAX, unique=True)
     account = models.OneToOneField(LedgerAccount, on_delete=models.PROTECT, related_name="hold")
@@ -198,12 +211,12 @@ class EscrowHold(models.Model):
     def __str__(self) -> str:
         return f"hold {self.reference} ({self.status})"
 
-    @property
-    def money(self) -> Money:
-        return Money(self.amount, self.currency)
+    money = MoneyAttribute("amount")
 
 
 class Refund(models.Model):
+    STATUS_TRANSITIONS = REFUND_TRANSITIONS
+
     class Source(models.TextChoices):
         ESCROW = "escrow", _("Out of an escrow hold")
         UNALLOCATED = "unallocated", _("A payment with no hold (duplicate or late)")
@@ -239,9 +252,7 @@ class Refund(models.Model):
     def __str__(self) -> str:
         return f"refund {self.amount} {self.currency} {self.reference}"
 
-    @property
-    def money(self) -> Money:
-        return Money(self.amount, self.currency)
+    money = MoneyAttribute("amount")
 
 
 class PayoutAccount(models.Model):
@@ -274,6 +285,8 @@ class PayoutAccount(models.Model):
 class Transfer(models.Model):
     """The seller's share of one released hold, on its way to their payout account."""
 
+    STATUS_TRANSITIONS = TRANSFER_TRANSITIONS
+
     reference = models.CharField(max_length=REFERENCE_MAX, unique=True)
     hold = models.OneToOneField(EscrowHold, on_delete=models.PROTECT, related_name="transfer")
     seller = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -300,9 +313,7 @@ class Transfer(models.Model):
     def __str__(self) -> str:
         return f"transfer {self.reference} ({self.status})"
 
-    @property
-    def money(self) -> Money:
-        return Money(self.amount, self.currency)
+    money = MoneyAttribute("amount")
 
 
 class PayoutFreeze(models.Model):
@@ -356,25 +367,6 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gateway}:{self.event_id} {self.type}"
-
-
-class StatusChange(models.Model):
-    """One row per state transition of a hold, payment, refund or transfer (see state.py)."""
-
-    entity = models.CharField(max_length=64)
-    entity_id = models.BigIntegerField()
-    from_status = models.CharField(max_length=32)
-    to_status = models.CharField(max_length=32)
-    reason = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("status change")
-        ordering = ["id"]
-        indexes = [models.Index(fields=["entity", "entity_id"], name="fm_status_change_entity")]
-
-    def __str__(self) -> str:
-        return f"{self.entity} {self.entity_id}: {self.from_status} -> {self.to_status}"
 
 
 class SandboxRecord(models.Model):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Q, Sum
 
-from marketplace.money import Money
+from kernel.money import Money
 
 from .models import (
     EscrowHold,

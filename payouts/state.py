@@ -1,15 +1,15 @@
 """Statuses of holds, payments, refunds, transfers and payout accounts, with their allowed transitions.
 
-A transition is one conditional ``UPDATE ... SET status=<to> WHERE id=<id> AND status=<from>`` plus a
-history row in the same database transaction. Two racing callers can both *try*; the database lets
-exactly one of them see ``1 row updated``, which is what makes "a hold ends exactly once" hold even
-without a lock (the services still lock, for the ledger's sake).
+Moves go through the kernel's one engine (``kernel.transitions.transition``): one conditional
+``UPDATE ... SET status=<to> WHERE id=<id> AND status=<from>`` plus a history row in the same database
+transaction. Two racing callers can both *try*; the database lets exactly one of them see ``1 row
+updated``, which is what makes "a hold ends exactly once" hold even without a lock (the services
+still lock, for the ledger's sake).
 """
 
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -80,40 +80,3 @@ TRANSFER_TRANSITIONS: dict[str, frozenset[str]] = {
     TransferStatus.PAID: frozenset({TransferStatus.REVERSED}),
     TransferStatus.REVERSED: frozenset(),
 }
-
-#: model label -> its transition table (the history row names the entity by this label)
-MACHINES: dict[str, dict[str, frozenset[str]]] = {
-    "fm_payouts.EscrowHold": HOLD_TRANSITIONS,
-    "fm_payouts.GatewayPayment": PAYMENT_TRANSITIONS,
-    "fm_payouts.Refund": REFUND_TRANSITIONS,
-    "fm_payouts.Transfer": TRANSFER_TRANSITIONS,
-}
-
-
-class TransitionNotAllowed(ValueError):
-    """The state machine has no edge from the current status to the requested one."""
-
-
-def transition(obj, *, to: str, reason: str = "", extra: dict | None = None) -> bool:
-    """Move ``obj`` from the status it was read with to ``to``; ``False`` if someone else moved it first.
-
-    ``extra`` are further columns set by the same UPDATE (e.g. ``ended_at``), so they change only
-    when the status does.
-    """
-    from .models import StatusChange
-
-    model = type(obj)
-    table = MACHINES[model._meta.label]
-    source = obj.status
-    if to not in table.get(source, frozenset()):
-        raise TransitionNotAllowed(f"{model.__name__} {obj.pk}: {source} -> {to} is not allowed")
-    values = {"status": to, "updated_at": timezone.now(), **(extra or {})}
-    updated = model.objects.filter(pk=obj.pk, status=source).update(**values)
-    if updated != 1:
-        return False
-    StatusChange.objects.create(
-        entity=model._meta.label, entity_id=obj.pk, from_status=source, to_status=to, reason=reason[:500]
-    )
-    for field, value in values.items():
-        setattr(obj, field, value)
-    return True

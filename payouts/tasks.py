@@ -5,9 +5,6 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.utils.module_loading import import_string
-
-from marketplace.conf import market_settings
 
 from .exceptions import PayoutsError
 
@@ -57,12 +54,3 @@ def webhook_events_retry() -> int:
     from .services import webhook_events_retry as retry
 
     return retry()
-
-
-@shared_task(name="face_market.payouts.payment_event_dispatch")
-def payment_event_dispatch(payload: dict) -> int:
-    """Hand a payment event to the layer above (see payouts/events.py)."""
-    handlers = market_settings.PAYMENT_EVENT_HANDLERS
-    for path in handlers:
-        import_string(path)(payload)
-    return len(handlers)

@@ -1,24 +1,28 @@
-"""The layers of DESIGN.md, enforced: imports point down only.
+"""The layers of DESIGN.md, enforced: imports, and strings that name code, point down only.
 
-marketplace -> listings -> verification; marketplace -> payouts. The kernel modules
-``marketplace.conf`` and ``marketplace.money`` import no app, so every app may use them.
-No app imports the standalone site shell (``marketplace.site``).
+kernel <- verification <- listings <- marketplace; kernel <- payouts <- marketplace. The kernel
+imports no app; no app imports the standalone site shell. A lower app may not name an upper app in a
+string either (a dotted path, a URL name, a permission codename), so nothing reaches up at run time.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+KERNEL = "kernel"
 APPS = ("marketplace", "listings", "verification", "payouts")
-KERNEL = {"marketplace.conf", "marketplace.money"}
+SITE_PACKAGES = ("marketplace.site", "facemarket_site")
 ALLOWED = {
     "verification": {"verification"},
     "payouts": {"payouts"},
     "listings": {"listings", "verification"},
     "marketplace": {"marketplace", "listings", "verification", "payouts"},
 }
+#: the app labels of each app: a string naming ``fm_marketplace.something`` names the app too
+LABELS = {"marketplace": "fm_marketplace", "listings": "fm_listings", "verification": "fm_verification"}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -42,31 +46,72 @@ def imported_modules(path: Path) -> set[str]:
     return found
 
 
-def app_files(app: str):
-    for path in sorted((ROOT / app).rglob("*.py")):
+def string_constants(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def package_files(package: str):
+    for path in sorted((ROOT / package).rglob("*.py")):
         if "migrations" not in path.parts:
             yield path
+
+
+def names_app(text: str, app: str) -> bool:
+    """A dotted path, URL name or permission of ``app`` in ``text`` (``marketplace.x``, ``marketplace:x``,
+    ``fm_marketplace.x``, ``{% url 'marketplace:x' %}``); prose that merely uses the word does not count."""
+    pattern = rf"(?<![\w.]){re.escape(app)}[.:]\w|(?<![\w.]){LABELS.get(app, app + '_label')}\.\w"
+    return re.search(pattern, text) is not None
 
 
 @pytest.mark.parametrize("app", APPS)
 def test_imports_point_down_only(app):
     offences = []
-    for path in app_files(app):
+    for path in package_files(app):
         rel = path.relative_to(ROOT)
-        in_site = rel.parts[:2] == ("marketplace", "site")
+        in_site = ".".join(rel.with_suffix("").parts).startswith(SITE_PACKAGES)
         for module in imported_modules(path):
             top = module.split(".")[0]
-            if top not in APPS:
-                continue
-            if module.startswith("marketplace.site") and not in_site:
+            if module.startswith(SITE_PACKAGES) and not in_site:
                 offences.append(f"{rel}: imports the site shell {module}")
-            elif top not in ALLOWED[app] and not any(module.startswith(k) for k in KERNEL):
+            elif top in APPS and top not in ALLOWED[app]:
                 offences.append(f"{rel}: {app} must not import {module}")
     assert not offences, "\n".join(offences)
 
 
-@pytest.mark.parametrize("module", sorted(KERNEL))
-def test_kernel_imports_no_app(module):
-    path = ROOT / (module.replace(".", "/") + ".py")
-    apps = {m for m in imported_modules(path) if m.split(".")[0] in APPS}
-    assert not apps, f"{module} imports {apps}"
+@pytest.mark.parametrize("app", [a for a in APPS if a != "marketplace"])
+def test_lower_apps_name_no_upper_app_in_strings_or_templates(app):
+    upper = [a for a in APPS if a not in ALLOWED[app]]
+    offences = []
+    for path in package_files(app):
+        for text in string_constants(path):
+            offences += [f"{path.relative_to(ROOT)}: {text!r}" for a in upper if names_app(text, a)]
+    for path in sorted((ROOT / app).rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        offences += [f"{path.relative_to(ROOT)} names {a}" for a in upper if names_app(text, a)]
+    assert not offences, "\n".join(offences)
+
+
+def test_kernel_imports_no_app():
+    offences = []
+    for path in package_files(KERNEL):
+        apps = {m for m in imported_modules(path) if m.split(".")[0] in APPS}
+        names = [t for t in string_constants(path) for a in APPS if names_app(t, a)]
+        if apps or names:
+            offences.append(f"{path.relative_to(ROOT)}: {sorted(apps)} {names}")
+    assert not offences, "\n".join(offences)
+
+
+def test_one_transition_engine():
+    """Every state machine moves through ``kernel.transitions.transition``: no other conditional-UPDATE
+    engine (a function named ``transition``) lives anywhere in the plugin."""
+    definitions = []
+    for package in (KERNEL, *APPS):
+        for path in package_files(package):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            definitions += [
+                f"{path.relative_to(ROOT)}:{node.lineno}"
+                for node in ast.walk(tree)
+                if isinstance(node, ast.FunctionDef) and node.name == "transition"
+            ]
+    assert definitions == ["kernel/transitions.py:" + definitions[0].split(":")[1]] and len(definitions) == 1

@@ -2,10 +2,11 @@
 
 from django.contrib import admin
 
+from kernel.admin import StatusHistoryInline
+
 from .models import (
     BiometricConsent,
     Enrollment,
-    EnrollmentEvent,
     FaceMatchFlag,
     FaceTemplate,
     ProtectedPerson,
@@ -20,22 +21,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class EnrollmentEventInline(admin.TabularInline):
-    model = EnrollmentEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["from_status", "to_status", "actor", "note", "at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Enrollment)
 class EnrollmentAdmin(ReadOnlyAdmin):
     list_display = ["id", "user", "status", "created_at", "decided_at", "captures_purged_at"]
     list_filter = ["status"]
     exclude = ["challenge_nonce"]
-    inlines = [EnrollmentEventInline]
+    inlines = [StatusHistoryInline]
 
 
 @admin.register(BiometricConsent)

@@ -9,4 +9,4 @@ class VerificationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401  (registers the system checks and receivers)
+        from . import checks, conf, signals  # noqa: F401  (checks, settings and receivers)

@@ -13,11 +13,11 @@ from django.core.checks import Error, register
 from django.db import connections
 from django.utils.module_loading import import_string
 
-from marketplace.conf import market_settings
+from verification.conf import verification_settings
 
 
 def _import(attr: str):
-    path = market_settings.raw(attr)
+    path = verification_settings.raw(attr)
     if not isinstance(path, str):
         return path, None
     try:
@@ -43,8 +43,8 @@ def check_face_engine(app_configs=None, **kwargs) -> list:
     if "model_dir" not in inspect.signature(engine_class).parameters:
         return []
     errors = []
-    options = market_settings.FACE_ENGINE_OPTIONS or {}
-    model_dir = options.get("model_dir") or market_settings.FACE_MODEL_DIR
+    options = verification_settings.FACE_ENGINE_OPTIONS or {}
+    model_dir = options.get("model_dir") or verification_settings.FACE_MODEL_DIR
     if not model_dir or not os.path.isabs(str(model_dir)) or not os.path.isdir(str(model_dir)):
         errors.append(
             Error(
@@ -54,7 +54,7 @@ def check_face_engine(app_configs=None, **kwargs) -> list:
                 id="verification.E002",
             )
         )
-    if not (options.get("licence_confirmed") or market_settings.FACE_MODEL_LICENCE_CONFIRMED):
+    if not (options.get("licence_confirmed") or verification_settings.FACE_MODEL_LICENCE_CONFIRMED):
         errors.append(
             Error(
                 "The deployment has not confirmed it holds a licence for the face models it loads.",
@@ -98,7 +98,7 @@ def check_face_index(app_configs=None, databases=None, **kwargs) -> list:
 def check_consent_text(app_configs=None, **kwargs) -> list:
     from .consent import TEXTS
 
-    version = market_settings.raw("BIOMETRIC_CONSENT_VERSION")
+    version = verification_settings.raw("BIOMETRIC_CONSENT_VERSION")
     if version not in TEXTS:
         return [
             Error(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.conf import market_settings
+from verification.conf import verification_settings
 
 TEXTS = {
     "2026-11": _(
@@ -26,7 +26,7 @@ TEXTS = {
 
 
 def current_version() -> str:
-    return str(market_settings.BIOMETRIC_CONSENT_VERSION)
+    return str(verification_settings.BIOMETRIC_CONSENT_VERSION)
 
 
 def consent_text(version: str | None = None) -> str:

@@ -13,7 +13,7 @@ import threading
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 
-from marketplace.conf import market_settings
+from verification.conf import verification_settings
 
 from .engines.base import FaceEngine, FaceEngineConfigurationError
 
@@ -25,13 +25,13 @@ _index = None
 def engine_options(engine_class: type) -> dict:
     """Constructor keywords for ``engine_class``: FACE_ENGINE_OPTIONS, plus the model-directory settings
     for engines that take them (insightface), so a deployment sets those in one obvious place."""
-    options = dict(market_settings.FACE_ENGINE_OPTIONS or {})
+    options = dict(verification_settings.FACE_ENGINE_OPTIONS or {})
     parameters = inspect.signature(engine_class).parameters
     if "model_dir" in parameters:
-        options.setdefault("model_dir", market_settings.FACE_MODEL_DIR)
-        options.setdefault("licence_confirmed", bool(market_settings.FACE_MODEL_LICENCE_CONFIRMED))
+        options.setdefault("model_dir", verification_settings.FACE_MODEL_DIR)
+        options.setdefault("licence_confirmed", bool(verification_settings.FACE_MODEL_LICENCE_CONFIRMED))
         if "providers" in parameters:
-            options.setdefault("providers", list(market_settings.FACE_EXECUTION_PROVIDERS))
+            options.setdefault("providers", list(verification_settings.FACE_EXECUTION_PROVIDERS))
     return options
 
 
@@ -43,7 +43,7 @@ def get_face_engine() -> FaceEngine:
         return engine
     with _lock:
         if _engine is None:
-            engine_class = market_settings.FACE_ENGINE
+            engine_class = verification_settings.FACE_ENGINE
             if not (isinstance(engine_class, type) and issubclass(engine_class, FaceEngine)):
                 raise ImproperlyConfigured("FACE_MARKET['FACE_ENGINE'] must name a FaceEngine subclass.")
             try:
@@ -63,7 +63,7 @@ def get_face_index():
         if _index is None:
             from .index.base import FaceIndex
 
-            index_class = market_settings.FACE_INDEX_BACKEND
+            index_class = verification_settings.FACE_INDEX_BACKEND
             if not (isinstance(index_class, type) and issubclass(index_class, FaceIndex)):
                 raise ImproperlyConfigured(
                     "FACE_MARKET['FACE_INDEX_BACKEND'] must name a FaceIndex subclass."

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from kernel.errors import ServiceError
 
-class VerificationError(Exception):
+
+class VerificationError(ServiceError):
+    """A kernel ``ServiceError`` whose status the raiser names (400 by default)."""
+
     def __init__(self, code: str, message, *, status: int = 400):
-        super().__init__(code)
-        self.code = code
-        self.message = str(message)
-        self.status = status
+        super().__init__(message, code=code)
+        self.status = self.status_code = status
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"

@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .state import ACTIVE_STATUSES, EnrollmentStatus
+from .state import ACTIVE_STATUSES, TRANSITIONS, EnrollmentStatus
 
 USER = settings.AUTH_USER_MODEL
 
@@ -56,6 +56,8 @@ class BiometricConsent(models.Model):
 
 class Enrollment(models.Model):
     """One attempt by a seller to verify their face: photos, a liveness challenge, a verdict."""
+
+    STATUS_TRANSITIONS = TRANSITIONS
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="fm_enrollments")
     consent = models.ForeignKey(BiometricConsent, on_delete=models.PROTECT, related_name="enrollments")
@@ -93,23 +95,6 @@ class Enrollment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
-
-
-class EnrollmentEvent(models.Model):
-    """History of an enrollment's status: one row per transition."""
-
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20)
-    to_status = models.CharField(max_length=20)
-    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    note = models.CharField(max_length=200, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.from_status} -> {self.to_status}"
 
 
 class RawCapture(models.Model):

@@ -40,9 +40,9 @@ def photo_embedding(data: bytes, *, engine: FaceEngine) -> tuple[bytes, np.ndarr
 
 def check_frame(data: bytes) -> None:
     """A camera frame must be a JPEG within the size limits (no face detection here: that is the task's)."""
-    from marketplace.conf import market_settings
+    from verification.conf import verification_settings
 
-    if len(data) > int(market_settings.LIVENESS_FRAME_MAX_BYTES):
+    if len(data) > int(verification_settings.LIVENESS_FRAME_MAX_BYTES):
         raise refused("frame_too_large")
     if not data.startswith(JPEG_MAGIC):
         raise refused("frame_not_jpeg")

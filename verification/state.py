@@ -1,14 +1,14 @@
-"""The enrollment state machine: statuses, the allowed transitions, and the one way to move.
+"""The enrollment state machine: statuses and the allowed transitions.
 
-A transition is a conditional ``UPDATE ... WHERE id = <id> AND status = <from>`` plus an
-``EnrollmentEvent`` history row. Two workers (or a worker and a user's second tab) racing on
-the same enrollment cannot both win: the loser's UPDATE matches no row and it gets ``False``.
+Moves go through the kernel's one engine (``kernel.transitions.transition``): a conditional
+``UPDATE ... WHERE id = <id> AND status = <from>`` plus a history row. Two workers (or a worker and
+a user's second tab) racing on the same enrollment cannot both win: the loser gets
+``TransitionConflict``.
 """
 
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -47,35 +47,3 @@ ACTIVE_STATUSES = frozenset({S.PHOTOS, S.CHALLENGE_ISSUED, S.FRAMES_UPLOADED, S.
 #: a verdict exists: raw captures may go
 DECIDED_STATUSES = frozenset({S.VERIFIED, S.REJECTED, S.BLOCKED})
 TERMINAL_STATUSES = frozenset(status for status, targets in TRANSITIONS.items() if not targets)
-
-
-class IllegalTransition(Exception):
-    """A transition that ``TRANSITIONS`` does not allow (a programming error, not a user error)."""
-
-
-def can_transition(source: str, target: str) -> bool:
-    return target in TRANSITIONS.get(source, frozenset())
-
-
-def transition(enrollment, *, to: str, actor=None, note: str = "", **fields) -> bool:
-    """Move ``enrollment`` from its current (in-memory) status to ``to``; ``False`` if someone else moved it.
-
-    ``fields`` are written in the same UPDATE. The instance is refreshed with the new values on success.
-    Works with the model through the instance, so this module imports no model (models import it).
-    """
-    source = enrollment.status
-    if not can_transition(source, to):
-        raise IllegalTransition(f"{source} -> {to}")
-    now = timezone.now()
-    model = type(enrollment)
-    updated = model.objects.filter(pk=enrollment.pk, status=source).update(
-        status=to, updated_at=now, **fields
-    )
-    if not updated:
-        return False
-    enrollment.status = to
-    enrollment.updated_at = now
-    for name, value in fields.items():
-        setattr(enrollment, name, value)
-    enrollment.events.create(from_status=source, to_status=to, actor=actor, note=note[:200])
-    return True

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from marketplace.conf import market_settings
+from verification.conf import verification_settings
 
 from . import selectors, services
 from .consent import consent_text, current_version
@@ -140,9 +140,9 @@ def photos(request):
         {
             "enrollment": enrollment,
             "count": count,
-            "minimum": int(market_settings.REFERENCE_PHOTOS_MIN),
-            "maximum": int(market_settings.REFERENCE_PHOTOS_MAX),
-            "ready": count >= int(market_settings.REFERENCE_PHOTOS_MIN),
+            "minimum": int(verification_settings.REFERENCE_PHOTOS_MIN),
+            "maximum": int(verification_settings.REFERENCE_PHOTOS_MAX),
+            "ready": count >= int(verification_settings.REFERENCE_PHOTOS_MIN),
         },
     )
 
@@ -152,7 +152,7 @@ def camera(request):
     enrollment = selectors.enrollment_latest(request.user)
     if enrollment is None or enrollment.status not in (S.PHOTOS, S.CHALLENGE_ISSUED):
         return redirect(_step_url(enrollment))
-    if enrollment.reference_photos.count() < int(market_settings.REFERENCE_PHOTOS_MIN):
+    if enrollment.reference_photos.count() < int(verification_settings.REFERENCE_PHOTOS_MIN):
         messages.error(request, _("Upload at least one reference photo of your face first."))
         return redirect("verification:photos")
     return render(
@@ -168,7 +168,7 @@ def camera(request):
                 "no_camera": _("We could not open your camera. Allow camera access and try again."),
                 "failed": _("Something went wrong. Please try again."),
             },
-            "max_frames": int(market_settings.LIVENESS_FRAMES_MAX),
+            "max_frames": int(verification_settings.LIVENESS_FRAMES_MAX),
         },
     )
 

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # a non-numeric id is a 404, not a 500
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+
+from kernel.api import PluginAPIMixin
 
 from ..filters import CatalogueFilterSet
 from ..pagination import CataloguePagination
 from ..selectors import listing_quote, tiers_offered
 from ..selectors.catalogue import catalogue_base
 from ..services import listing_popularity_bump, quote_request_create
-from .errors import ServiceErrorsMixin
 from .permissions import IsBuyer
 from .serializers import (
     CatalogueListingSerializer,
@@ -30,7 +31,7 @@ from .serializers import (
 QUOTE_POPULARITY_POINTS = 1
 
 
-class TierViewSet(viewsets.ReadOnlyModelViewSet):
+class TierViewSet(PluginAPIMixin, viewsets.ReadOnlyModelViewSet):
     """The tiers, from the background extra to the star whose price is on request."""
 
     permission_classes = [AllowAny]
@@ -43,7 +44,10 @@ class TierViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class CatalogueViewSet(
-    ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    PluginAPIMixin,
+    viewsets.GenericViewSet,
 ):
     """Published listings: full-text search (``q``), filters, sorting and pages. Public."""
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404  # a bad id is a 404, not a 500
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
+
+from kernel.api import PluginAPIMixin, PluginAPIView
 
 from ..models import LicenceTermsTemplate, PortfolioPhoto, QuoteRequest, SellerProfile
 from ..selectors import listings_of_seller, terms_versions_of
@@ -27,7 +28,6 @@ from ..services import (
     terms_version_create,
 )
 from ..state import ListingAction
-from .errors import ServiceErrorsMixin
 from .permissions import IsListingOwner, IsSeller
 from .serializers import (
     ListingPhotoSerializer,
@@ -54,10 +54,10 @@ def _template(slug: str | None) -> LicenceTermsTemplate | None:
 
 
 class SellerListingViewSet(
-    ServiceErrorsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    PluginAPIMixin,
     viewsets.GenericViewSet,
 ):
     """The signed-in seller's own listings, in every status. Other sellers' listings are 404 here."""
@@ -143,7 +143,7 @@ class SellerListingViewSet(
         return Response(TermsVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
-class SellerProfileView(ServiceErrorsMixin, APIView):
+class SellerProfileView(PluginAPIView):
     """The signed-in seller's public profile."""
 
     permission_classes = [IsAuthenticated, IsSeller]
@@ -162,7 +162,10 @@ class SellerProfileView(ServiceErrorsMixin, APIView):
 
 
 class PortfolioPhotoViewSet(
-    ServiceErrorsMixin, mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.DestroyModelMixin,
+    PluginAPIMixin,
+    viewsets.GenericViewSet,
 ):
     """The seller's portfolio photos; each must match their verified face."""
 
@@ -190,7 +193,10 @@ class PortfolioPhotoViewSet(
 
 
 class QuoteRequestViewSet(
-    ServiceErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    PluginAPIMixin,
+    viewsets.GenericViewSet,
 ):
     """Price-on-request asks: a buyer sees the ones they made, a seller the ones made to them."""
 

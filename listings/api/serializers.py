@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from rest_framework import serializers
 
-from marketplace.money import Money
+from kernel.money import Money
 
 from ..models import LicenceTermsVersion, Listing, PortfolioPhoto, QuoteRequest, SellerProfile, Tier
 from ..state import PreviewStatus

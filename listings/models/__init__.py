@@ -1,8 +1,8 @@
 """Models of the listings app, one file per concern; import them from ``listings.models``."""
 
-from .listings import FacetKind, Listing, ListingFacet, ListingStatusChange
+from .listings import FacetKind, Listing, ListingFacet
 from .profiles import PortfolioPhoto, SellerProfile
-from .quote_requests import QuoteRequest, QuoteRequestEvent
+from .quote_requests import QuoteRequest
 from .terms import ExclusivityClaim, LicenceTermsVersion
 from .tiers import LicenceTermsTemplate, Tier
 
@@ -13,10 +13,8 @@ __all__ = [
     "LicenceTermsVersion",
     "Listing",
     "ListingFacet",
-    "ListingStatusChange",
     "PortfolioPhoto",
     "QuoteRequest",
-    "QuoteRequestEvent",
     "SellerProfile",
     "Tier",
 ]

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.money import Money
+from kernel.money import MoneyAttribute, default_currency
 
 from ..state import ListingStatus
 from .profiles import PortfolioPhoto, SellerProfile
@@ -33,7 +33,7 @@ class Listing(models.Model):
         blank=True,
         help_text=_("Empty when the tier's price is on request."),
     )
-    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
     status = models.CharField(
         _("status"), max_length=12, choices=ListingStatus.choices, default=ListingStatus.DRAFT
     )
@@ -88,36 +88,11 @@ class Listing(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def annual_price(self) -> Money | None:
-        if self.annual_price_minor is None:
-            return None
-        return Money(self.annual_price_minor, self.currency)
+    annual_price = MoneyAttribute("annual_price_minor")
 
     @property
     def price_on_request(self) -> bool:
         return self.annual_price_minor is None
-
-
-class ListingStatusChange(models.Model):
-    """One row per transition: who moved the listing, from what, to what, and why."""
-
-    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="status_changes")
-    action = models.CharField(max_length=16)
-    from_status = models.CharField(max_length=12, choices=ListingStatus.choices)
-    to_status = models.CharField(max_length=12, choices=ListingStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["listing", "created_at"], name="fm_listing_history")]
-
-    def __str__(self) -> str:
-        return f"{self.listing_id}: {self.from_status} -> {self.to_status}"
 
 
 class FacetKind(models.TextChoices):

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.money import Money
+from kernel.money import MoneyAttribute, default_currency
 
 from ..state import QuoteRequestStatus
 from .listings import Listing
@@ -28,7 +28,7 @@ class QuoteRequest(models.Model):
         max_length=12, choices=QuoteRequestStatus.choices, default=QuoteRequestStatus.OPEN
     )
     quoted_amount_minor = models.PositiveBigIntegerField(null=True, blank=True)
-    currency = models.CharField(max_length=3, default="CNY")
+    currency = models.CharField(max_length=3, default=default_currency)
     seller_note = models.TextField(_("seller's note"), max_length=2000, blank=True)
     quoted_at = models.DateTimeField(null=True, blank=True)
     valid_until = models.DateTimeField(null=True, blank=True)
@@ -51,26 +51,4 @@ class QuoteRequest(models.Model):
     def __str__(self) -> str:
         return f"quote request {self.public_id}"
 
-    @property
-    def quoted_amount(self) -> Money | None:
-        if self.quoted_amount_minor is None:
-            return None
-        return Money(self.quoted_amount_minor, self.currency)
-
-
-class QuoteRequestEvent(models.Model):
-    request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(max_length=16)
-    from_status = models.CharField(max_length=12, choices=QuoteRequestStatus.choices)
-    to_status = models.CharField(max_length=12, choices=QuoteRequestStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.request_id}: {self.from_status} -> {self.to_status}"
+    quoted_amount = MoneyAttribute("quoted_amount_minor")

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.money import Money
+from kernel.money import MoneyAttribute, default_currency
 
 from .terms_fields import TermsFields
 
@@ -24,7 +24,7 @@ class Tier(models.Model):
             "A listing in this tier asks at least this much for a year. Empty with price on request."
         ),
     )
-    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    currency = models.CharField(_("currency"), max_length=3, default=default_currency)
     price_on_request = models.BooleanField(
         _("price on request"),
         default=False,
@@ -54,11 +54,7 @@ class Tier(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def base_annual_price(self) -> Money | None:
-        if self.base_annual_price_minor is None:
-            return None
-        return Money(self.base_annual_price_minor, self.currency)
+    base_annual_price = MoneyAttribute("base_annual_price_minor")
 
 
 class LicenceTermsTemplate(TermsFields):

@@ -1,6 +1,6 @@
 """All writes of the listings app: keyword-only, typed, atomic, named ``<entity>_<action>``.
 
-The purchase flow (marketplace) needs: ``terms_version_mark_sold``, ``exclusivity_claim``,
+The purchase flow (the deal app above) needs: ``terms_version_mark_sold``, ``exclusivity_claim``,
 ``exclusivity_release``; moderation needs ``listing_takedown_mark``,
 ``listing_hide_pending_review`` and ``listing_review_release``. Prices come from the selector
 ``listings.selectors.listing_quote``.

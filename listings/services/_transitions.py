@@ -1,4 +1,4 @@
-"""Applying a state-machine transition: a conditional UPDATE plus a history row, or a refusal."""
+"""Listings name their moves (publish, pause, ...): map a named move onto the kernel's one engine."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
+
+from kernel.transitions import TransitionConflict, transition
 
 from ..errors import TransitionRefused
 from ..state import Transition
@@ -16,36 +18,39 @@ def transition_apply(
     obj: models.Model,
     action: str,
     transitions: dict[str, Transition],
-    history_model: type[models.Model],
-    history_fields: dict[str, Any],
+    actor=None,
+    reason: str = "",
     updates: dict[str, Any] | None = None,
 ) -> models.Model:
-    """Move ``obj`` by ``action`` with ``UPDATE ... WHERE pk=<pk> AND status=<the status we read>``.
+    """Move ``obj`` by ``action`` with the kernel's conditional UPDATE (on the status we read).
 
-    If another request moved the row first, no row matches and the move is refused rather than
-    applied on top of a status we never saw. ``obj`` is refreshed either way.
+    If another request moved the row first, the move is refused rather than applied on top of a
+    status we never saw. ``obj`` is refreshed either way.
     """
-    transition = transitions.get(action)
-    if transition is None:
+    move = transitions.get(action)
+    if move is None:
         raise TransitionRefused(_("Unknown action %(action)r.") % {"action": action}, code="unknown_action")
     from_status = obj.status
-    if from_status not in transition.sources:
+    if from_status not in move.sources:
         raise TransitionRefused(
             _("Cannot %(action)s from status %(status)s.") % {"action": action, "status": from_status}
         )
-    changed = (
-        type(obj)
-        .objects.filter(pk=obj.pk, status=from_status)
-        .update(status=transition.target, **(updates or {}))
-    )
-    obj.refresh_from_db()
-    if changed != 1:
+    try:
+        transition(
+            obj,
+            to=move.target,
+            transitions={source: {move.target} for source in move.sources},
+            action=action,
+            actor=actor,
+            reason=reason,
+            **(updates or {}),
+        )
+    except TransitionConflict:
+        obj.refresh_from_db()
         raise TransitionRefused(
             _("The status changed meanwhile (now %(status)s); reload and try again.")
             % {"status": obj.status},
             code="stale_status",
-        )
-    history_model.objects.create(
-        action=action, from_status=from_status, to_status=transition.target, **history_fields
-    )
+        ) from None
+    obj.refresh_from_db()
     return obj

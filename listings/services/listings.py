@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from .. import faces
 from ..errors import NotTheOwner, TransitionRefused
-from ..models import LicenceTermsTemplate, Listing, ListingStatusChange, PortfolioPhoto, SellerProfile, Tier
+from ..models import LicenceTermsTemplate, Listing, PortfolioPhoto, SellerProfile, Tier
 from ..permissions import is_seller
 from ..state import EDITABLE_STATUSES, LISTING_TRANSITIONS, SELLER_ACTIONS, ListingAction
 from ..terms import terms_clean
@@ -119,10 +119,6 @@ def listing_update(*, listing: Listing, actor, **changes: Any) -> Listing:
     return listing_catalogue_refresh(listing=locked)
 
 
-def _history(listing: Listing, actor, reason: str) -> dict[str, Any]:
-    return {"listing": listing, "actor": actor, "reason": reason}
-
-
 def _publish_checks(listing: Listing) -> None:
     """What must hold before a listing goes live; raises ``TransitionRefused`` with the first gap."""
     if not faces.seller_is_verified(listing.seller):
@@ -160,8 +156,8 @@ def listing_transition(*, listing: Listing, action: str, actor, reason: str = ""
         obj=listing,
         action=action,
         transitions=LISTING_TRANSITIONS,
-        history_model=ListingStatusChange,
-        history_fields=_history(listing, actor, reason),
+        actor=actor,
+        reason=reason,
         updates=updates,
     )
     return listing_catalogue_refresh(listing=listing) if action == ListingAction.PUBLISH else listing
@@ -181,7 +177,7 @@ def listing_withdraw(*, listing: Listing, actor, reason: str = "") -> Listing:
 
 @transaction.atomic
 def listing_takedown_mark(*, listing: Listing, reason: str, moderator=None) -> Listing:
-    """Moderation only (stolen face, protected person, duplicate): called by the marketplace's
+    """Moderation only (stolen face, protected person, duplicate): called by the deal app's
     takedown orchestration, which also refunds and freezes. No seller page or API reaches it."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the listing is taken down.")})
@@ -189,7 +185,7 @@ def listing_takedown_mark(*, listing: Listing, reason: str, moderator=None) -> L
         obj=listing,
         action=ListingAction.TAKE_DOWN,
         transitions=LISTING_TRANSITIONS,
-        history_model=ListingStatusChange,
-        history_fields=_history(listing, moderator, reason.strip()),
+        actor=moderator,
+        reason=reason.strip(),
         updates={"updated_at": timezone.now()},
     )

@@ -13,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from marketplace.conf import market_settings
+from listings.conf import listings_settings
 
 from .. import faces
 from ..errors import NotTheOwner
@@ -98,8 +98,8 @@ def portfolio_photo_add(*, user, data: bytes) -> PortfolioPhoto:
         )
     info = image_inspect(
         data,
-        max_bytes=market_settings.LISTING_PHOTO_MAX_BYTES,
-        max_pixels=market_settings.LISTING_PHOTO_MAX_PIXELS,
+        max_bytes=listings_settings.LISTING_PHOTO_MAX_BYTES,
+        max_pixels=listings_settings.LISTING_PHOTO_MAX_PIXELS,
     )
     match = faces.seller_photo_match(user=user, data=data)
     if not match.matched:
@@ -163,8 +163,8 @@ def portfolio_preview_render(*, photo_id: int) -> PortfolioPhoto | None:
         with private_storage().open(photo.original.name, "rb") as fh:
             rendered = preview_render(
                 fh.read(),
-                max_px=market_settings.LISTING_PREVIEW_MAX_PX,
-                watermark=market_settings.LISTING_PREVIEW_WATERMARK,
+                max_px=listings_settings.LISTING_PREVIEW_MAX_PX,
+                watermark=listings_settings.LISTING_PREVIEW_WATERMARK,
             )
     except (OSError, ValueError, ValidationError):
         logger.exception("preview of portfolio photo %s failed", photo.pk)

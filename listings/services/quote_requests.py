@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from marketplace.conf import market_settings
+from kernel.transitions import history_record
+from listings.conf import listings_settings
 
 from ..errors import ExclusivityConflict, NotTheOwner, TransitionRefused
-from ..models import Listing, QuoteRequest, QuoteRequestEvent
+from ..models import Listing, QuoteRequest
 from ..permissions import is_buyer
 from ..state import QUOTE_REQUEST_TRANSITIONS, ListingStatus, QuoteRequestAction
 from ..terms import scope_clean
@@ -53,9 +54,7 @@ def quote_request_create(
         message=(message or "").strip(),
         currency=listing.currency,
     )
-    QuoteRequestEvent.objects.create(
-        request=created, action="create", from_status="", to_status=created.status, actor=buyer
-    )
+    history_record(created, action="create", from_status="", to_status=created.status, actor=buyer)
     listing_popularity_bump(listing_id=listing.pk, points=QUOTE_REQUEST_POPULARITY_POINTS)
     return created
 
@@ -67,8 +66,8 @@ def _move(
         obj=quote_request,
         action=action,
         transitions=QUOTE_REQUEST_TRANSITIONS,
-        history_model=QuoteRequestEvent,
-        history_fields={"request": quote_request, "actor": actor, "note": note},
+        actor=actor,
+        reason=note,
         updates=updates,
     )
 
@@ -94,7 +93,7 @@ def quote_request_answer(
             "quoted_amount_minor": amount_minor,
             "seller_note": (note or "").strip(),
             "quoted_at": now,
-            "valid_until": now + timedelta(days=market_settings.QUOTE_REQUEST_VALID_DAYS),
+            "valid_until": now + timedelta(days=listings_settings.QUOTE_REQUEST_VALID_DAYS),
         },
     )
 

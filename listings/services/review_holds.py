@@ -12,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Listing, ListingStatusChange
+from kernel.transitions import history
+
+from ..models import Listing
 from ..state import ListingStatus, Transition
 from ._transitions import transition_apply
 from .catalogue import listing_catalogue_refresh
@@ -32,7 +34,7 @@ REVIEW_TRANSITIONS: dict[str, Transition] = {
 def listing_is_held_for_review(listing: Listing) -> bool:
     if listing.status != ListingStatus.PAUSED:
         return False
-    latest = ListingStatusChange.objects.filter(listing=listing).order_by("-created_at", "-id").first()
+    latest = history(listing).order_by("-created_at", "-id").first()
     return latest is not None and latest.action == REVIEW_HOLD
 
 
@@ -48,8 +50,8 @@ def listing_hide_pending_review(*, listing: Listing, reason: str, moderator=None
         obj=listing,
         action=REVIEW_HOLD,
         transitions=REVIEW_TRANSITIONS,
-        history_model=ListingStatusChange,
-        history_fields={"listing": listing, "actor": moderator, "reason": reason.strip()},
+        actor=moderator,
+        reason=reason.strip(),
         updates={"updated_at": timezone.now()},
     )
     listing_catalogue_refresh(listing=listing)
@@ -67,8 +69,8 @@ def listing_review_release(*, listing: Listing, reason: str, moderator) -> bool:
         obj=listing,
         action=REVIEW_RELEASE,
         transitions=REVIEW_TRANSITIONS,
-        history_model=ListingStatusChange,
-        history_fields={"listing": listing, "actor": moderator, "reason": (reason or "").strip()},
+        actor=moderator,
+        reason=(reason or "").strip(),
         updates={"updated_at": timezone.now()},
     )
     listing_catalogue_refresh(listing=listing)

@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from marketplace.conf import market_settings
+from listings.conf import listings_settings
 
 from ..pagination import CappedPaginator
 from ..permissions import is_seller
@@ -36,5 +36,5 @@ def form_errors_from(form, exc: ValidationError, *, field_map: dict[str, str] | 
 
 
 def page_of(request, queryset):
-    paginator = CappedPaginator(queryset, int(market_settings.CATALOGUE_PAGE_SIZE))
+    paginator = CappedPaginator(queryset, int(listings_settings.CATALOGUE_PAGE_SIZE))
     return paginator.get_page(request.GET.get("page"))

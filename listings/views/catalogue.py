@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from kernel.links import url_for
 
 from ..errors import ListingsError
 from ..filters import CatalogueFilterSet
@@ -42,29 +43,22 @@ def catalogue(request):
     )
 
 
-def _url_if_installed(name: str, *args) -> str:
-    """A URL of the layer above, looked up by name so listings never imports it; "" if not installed."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
 def _purchase_url(user, listing) -> str:
     """Where a buyer takes this scope to check out, if the host installed the purchase flow."""
     if listing.price_on_request or listing.status != ListingStatus.PUBLISHED or not is_buyer(user):
         return ""
-    return _url_if_installed("marketplace:checkout", listing.pk)
+    return url_for("listing.checkout", listing.pk)
 
 
 def _moderation_urls(user, listing) -> dict[str, str]:
-    """ "Report this listing" and "This is my face", if the host installed moderation (by URL name, as
-    above). Offered on a listing someone else sells, while it is on sale or paused."""
+    """ "Report this listing" and "This is my face", if the host installed moderation (links the
+    deal app lends through ``kernel.links``). Offered on a listing someone else sells, while it is
+    on sale or paused."""
     if owns(user, listing.seller_id) or listing.status not in (ListingStatus.PUBLISHED, ListingStatus.PAUSED):
         return {}
     urls = {
-        "report_url": _url_if_installed("marketplace:report_listing", listing.pk),
-        "claim_url": _url_if_installed("marketplace:face_claim", listing.pk),
+        "report_url": url_for("listing.report", listing.pk),
+        "claim_url": url_for("listing.face_claim", listing.pk),
     }
     return {key: url for key, url in urls.items() if url}
 

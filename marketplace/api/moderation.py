@@ -3,24 +3,23 @@ cases and appeals, and the audit log as CSV for staff. No business logic: servic
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
-from rest_framework.views import APIView
 
+from kernel.api import PluginAPIMixin, PluginAPIView
+from kernel.errors import InvalidInput
+from kernel.roles import Role
 from listings.selectors import listing_for_viewer
 
 from ..moderation_state import CaseAction
-from ..roles import Role
 from ..selectors import audit_log, case_for_viewer, cases_of_seller, moderation_queue, user_has_role
 from ..services import appeal_file, moderation_case_act, moderation_report_file
 from ..services.moderation import REPORT_REASONS
-from ..state import TransitionRefused
 from ..views.moderation import audit_log_csv_response
 
 
@@ -47,6 +46,13 @@ class ModerationCaseSerializer(serializers.Serializer):
         return int(case.time_in_queue.total_seconds())
 
 
+class ReceiptSerializer(serializers.Serializer):
+    """What a reporter (or an appellant) learns: that it is in, and its status."""
+
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+
+
 class ModerationCaseActSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=CaseAction.choices)
     reason = serializers.CharField(max_length=4000)
@@ -56,40 +62,29 @@ class ModerationAppealCreateSerializer(serializers.Serializer):
     statement = serializers.CharField(max_length=4000)
 
 
-def _refused(exc: Exception) -> Response:
-    detail = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-    return Response({"detail": detail}, status=status.HTTP_400_BAD_REQUEST)
-
-
-class ModerationReportCreateView(APIView):
+class ModerationReportCreateView(PluginAPIView):
     """Report a listing (any logged-in user or a host platform's token); 20 an hour per user."""
 
-    throttle_classes = [ScopedRateThrottle]
     throttle_scope = "reports"
 
-    @extend_schema(request=ModerationReportCreateSerializer, responses={201: ModerationCaseSerializer})
+    @extend_schema(request=ModerationReportCreateSerializer, responses={201: ReceiptSerializer})
     def post(self, request):
         data = ModerationReportCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         listing = listing_for_viewer(user=request.user, listing_id=data.validated_data["listing"])
         if listing is None:  # the same answer whether it never existed or is not on sale
-            return Response(
-                {"listing": [_("No listing with this id is on sale.")]}, status=status.HTTP_400_BAD_REQUEST
-            )
-        try:
-            case = moderation_report_file(
-                reporter=request.user,
-                listing=listing,
-                reason=data.validated_data["reason"],
-                details=data.validated_data.get("details", ""),
-            )
-        except ValidationError as exc:
-            return _refused(exc)
+            raise InvalidInput(fields={"listing": [_("No listing with this id is on sale.")]})
+        case = moderation_report_file(
+            reporter=request.user,
+            listing=listing,
+            reason=data.validated_data["reason"],
+            details=data.validated_data.get("details", ""),
+        )
         # reporters learn that the report is in, not what moderators know
-        return Response({"id": case.pk, "status": case.status}, status=status.HTTP_201_CREATED)
+        return Response(ReceiptSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
-class ModerationCaseListView(generics.ListAPIView):
+class ModerationCaseListView(PluginAPIMixin, generics.ListAPIView):
     """Moderators: the queue (most severe, then oldest first). Sellers: the cases about them."""
 
     serializer_class = ModerationCaseSerializer
@@ -100,7 +95,7 @@ class ModerationCaseListView(generics.ListAPIView):
         return cases_of_seller(self.request.user)
 
 
-class ModerationCaseActView(APIView):
+class ModerationCaseActView(PluginAPIView):
     @extend_schema(request=ModerationCaseActSerializer, responses={200: ModerationCaseSerializer})
     def post(self, request, case_id: int):
         if not user_has_role(request.user, Role.MODERATOR):
@@ -110,29 +105,23 @@ class ModerationCaseActView(APIView):
             raise Http404
         data = ModerationCaseActSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            case = moderation_case_act(case=case, moderator=request.user, **data.validated_data)
-        except (ValidationError, TransitionRefused) as exc:
-            return _refused(exc)
+        case = moderation_case_act(case=case, moderator=request.user, **data.validated_data)
         return Response(ModerationCaseSerializer(case).data)
 
 
-class ModerationAppealCreateView(APIView):
-    @extend_schema(request=ModerationAppealCreateSerializer, responses={201: OpenApiTypes.OBJECT})
+class ModerationAppealCreateView(PluginAPIView):
+    @extend_schema(request=ModerationAppealCreateSerializer, responses={201: ReceiptSerializer})
     def post(self, request, case_id: int):
         case = case_for_viewer(user=request.user, case_id=case_id)
         if case is None:
             raise Http404
         data = ModerationAppealCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            appeal = appeal_file(case=case, seller=request.user, statement=data.validated_data["statement"])
-        except ValidationError as exc:
-            return _refused(exc)
-        return Response({"id": appeal.pk, "status": appeal.status}, status=status.HTTP_201_CREATED)
+        appeal = appeal_file(case=case, seller=request.user, statement=data.validated_data["statement"])
+        return Response(ReceiptSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
 
-class ModerationAuditCsvView(APIView):
+class ModerationAuditCsvView(PluginAPIView):
     """The whole audit log as CSV (staff and moderators)."""
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})

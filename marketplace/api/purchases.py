@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from listings.errors import ListingsError
+from kernel.api import PluginAPIMixin, PluginAPIView
 
 from ..selectors import licence_for_viewer, licences_of_buyer, order_for_buyer
-from ..services import CheckoutRefused, licence_first_use_declare, order_create
-from .errors import api_error
+from ..services import licence_first_use_declare, order_create
 
 
 class PriceSerializer(serializers.Serializer):
@@ -70,36 +67,28 @@ class LicenceSerializer(serializers.Serializer):
     ends_at = serializers.DateTimeField()
 
 
-class OrderCreateView(APIView):
+class OrderCreateView(PluginAPIView):
     """Price a scope of a listing and start paying. The same ``checkout_key`` returns the same order."""
+
+    invalid_input_code = "invalid_scope"
+    invalid_fields_key = "scope"
+    permission_denied_code = "not_a_buyer"
 
     @extend_schema(request=OrderCreateSerializer, responses={201: OrderSerializer})
     def post(self, request):
         data = OrderCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            order = order_create(
-                buyer=request.user,
-                listing_id=data.validated_data["listing"],
-                scope=data.validated_data["scope"],
-                checkout_key=data.validated_data["checkout_key"],
-                return_url=data.validated_data.get("return_url", ""),
-            )
-        except PermissionDenied as exc:
-            return api_error("not_a_buyer", str(exc), status.HTTP_403_FORBIDDEN)
-        except ValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"scope": exc.messages}
-            return api_error("invalid_scope", "The scope is outside the licence terms.", errors=detail)
-        except CheckoutRefused as exc:
-            return api_error(exc.code, exc.message, status.HTTP_409_CONFLICT)
-        except ListingsError as exc:
-            return api_error(
-                exc.code, exc.message, status.HTTP_409_CONFLICT, categories=getattr(exc, "categories", [])
-            )
+        order = order_create(
+            buyer=request.user,
+            listing_id=data.validated_data["listing"],
+            scope=data.validated_data["scope"],
+            checkout_key=data.validated_data["checkout_key"],
+            return_url=data.validated_data.get("return_url", ""),
+        )
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
-class OrderDetailView(APIView):
+class OrderDetailView(PluginAPIView):
     @extend_schema(responses=OrderSerializer)
     def get(self, request, public_id):
         order = order_for_buyer(user=request.user, public_id=public_id)
@@ -108,7 +97,7 @@ class OrderDetailView(APIView):
         return Response(OrderSerializer(order).data)
 
 
-class LicenceListView(generics.ListAPIView):
+class LicenceListView(PluginAPIMixin, generics.ListAPIView):
     """The licences the signed-in buyer holds."""
 
     serializer_class = LicenceSerializer
@@ -117,7 +106,7 @@ class LicenceListView(generics.ListAPIView):
         return licences_of_buyer(self.request.user)
 
 
-class LicenceDetailView(APIView):
+class LicenceDetailView(PluginAPIView):
     """One licence, for its buyer, its seller or a moderator."""
 
     @extend_schema(responses=LicenceSerializer)
@@ -137,8 +126,12 @@ class FirstUseResultSerializer(serializers.Serializer):
     report_due_at = serializers.DateTimeField()
 
 
-class LicenceFirstUseView(APIView):
+class LicenceFirstUseView(PluginAPIView):
     """The buyer declares when the face was first used: the usage report is then due sooner."""
+
+    invalid_input_code = "invalid_first_use"
+    invalid_fields_key = "used_on"
+    permission_denied_code = "not_the_buyer"
 
     @extend_schema(request=FirstUseSerializer, responses=FirstUseResultSerializer)
     def post(self, request, reference: str):
@@ -147,12 +140,7 @@ class LicenceFirstUseView(APIView):
             raise Http404
         data = FirstUseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            deadline = licence_first_use_declare(
-                licence=licence, buyer=request.user, used_on=data.validated_data["used_on"]
-            )
-        except PermissionDenied as exc:
-            return api_error("not_the_buyer", str(exc), status.HTTP_403_FORBIDDEN)
-        except ValidationError as exc:
-            return api_error("invalid_first_use", " ".join(exc.messages))
+        deadline = licence_first_use_declare(
+            licence=licence, buyer=request.user, used_on=data.validated_data["used_on"]
+        )
         return Response(FirstUseResultSerializer(deadline).data)

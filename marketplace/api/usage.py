@@ -1,7 +1,8 @@
 """Usage-report API: buyers file and follow reports, sellers decide, parties dispute, moderators resolve.
 
 Object-level permissions: what a user may not see is "not found" (404, nothing leaks); a user who sees
-an object but has the wrong role for the action gets 403. Errors are ``{code, message[, errors]}``.
+an object but has the wrong role for the action gets 403. Errors are the kernel's one body
+``{code, message, fields}`` (``kernel.errors``); no view here catches and reformats an error.
 """
 
 from __future__ import annotations
@@ -10,17 +11,18 @@ import base64
 import binascii
 import json
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from ..conf import market_settings
-from ..money import Money
-from ..roles import Role
+from kernel.api import ErrorSerializer, PluginAPIMixin, PluginAPIView
+from kernel.errors import InvalidInput, NotFound, NotPermitted
+from kernel.money import Money
+from kernel.roles import Role
+from listings.conf import listings_settings
+
 from ..selectors import (
     dispute_for_viewer,
     disputes_visible_to,
@@ -40,12 +42,10 @@ from ..services import (
     usage_report_file,
     usage_report_reject,
 )
-from .errors import api_error
 from .usage_serializers import (
     UsageDisputeOpenSerializer,
     UsageDisputeResolveSerializer,
     UsageDisputeSerializer,
-    UsageErrorSerializer,
     UsageNotificationReadResultSerializer,
     UsageNotificationReadSerializer,
     UsageNotificationSerializer,
@@ -59,23 +59,19 @@ LIST_FIELDS = ("media", "territories", "sensitive_uses")
 STILLS_MAX = 10
 ATTACHMENTS_MAX = 5
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-ERRORS = {400: UsageErrorSerializer, 403: UsageErrorSerializer, 404: UsageErrorSerializer}
+ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
-class BadInput(Exception):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field, self.message = field, message
+class BadInput(InvalidInput):
+    """An upload refused before it is read (too many, too big, not base64)."""
+
+    def __init__(self, field: str, message: str, *, code: str = "invalid_input"):
+        super().__init__(message, code=code, fields={field: [message]})
+        self.field = field
 
 
-def _not_found(what: str = "object") -> Response:
-    return api_error("not_found", f"No such {what}.", status.HTTP_404_NOT_FOUND)
-
-
-def _invalid(exc: ValidationError, code: str = "invalid_input") -> Response:
-    if hasattr(exc, "error_dict"):
-        return api_error(code, "Some fields are not valid.", errors=exc.message_dict)
-    return api_error("refused", " ".join(exc.messages), status.HTTP_409_CONFLICT)
+def _not_found(what: str = "object") -> NotFound:
+    return NotFound(f"No such {what}.")
 
 
 def _json_or_raw(value):
@@ -108,32 +104,32 @@ def _report_data(request) -> dict:
     return data
 
 
-def _uploads(request, field: str, *, limit: int, max_bytes: int) -> list[tuple[str, str, bytes]]:
+def _uploads(request, field: str, *, limit: int, max_bytes: int, code: str) -> list[tuple[str, str, bytes]]:
     """(name, content type, bytes) of uploaded files (multipart) or base64 items (JSON); sizes checked
     before anything is read or decoded."""
     if _is_multipart(request):
         files = request.FILES.getlist(field)
         if len(files) > limit:
-            raise BadInput(field, f"At most {limit} files.")
+            raise BadInput(field, f"At most {limit} files.", code=code)
         for upload in files:
             if not upload.size or upload.size > max_bytes:
-                raise BadInput(field, f"{upload.name}: empty or larger than {max_bytes} bytes.")
+                raise BadInput(field, f"{upload.name}: empty or larger than {max_bytes} bytes.", code=code)
         return [(u.name or "", u.content_type or "", u.read()) for u in files]
     items = request.data.get(field) if isinstance(request.data, dict) else None
     if items is None:
         return []
     if not isinstance(items, list) or len(items) > limit:
-        raise BadInput(field, f"Give a list of at most {limit} items.")
+        raise BadInput(field, f"Give a list of at most {limit} items.", code=code)
     out = []
     for item in items:
         meta = item if isinstance(item, dict) else {"data": item}
         encoded = meta.get("data")
         if not isinstance(encoded, str) or len(encoded) > max_bytes * 4 // 3 + 4:
-            raise BadInput(field, f"Each item must be base64 of at most {max_bytes} bytes.")
+            raise BadInput(field, f"Each item must be base64 of at most {max_bytes} bytes.", code=code)
         try:
             raw = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
-            raise BadInput(field, "Not valid base64.") from None
+            raise BadInput(field, "Not valid base64.", code=code) from None
         out.append((str(meta.get("name", ""))[:200], str(meta.get("content_type", ""))[:100], raw))
     return out
 
@@ -141,10 +137,12 @@ def _uploads(request, field: str, *, limit: int, max_bytes: int) -> list[tuple[s
 # --- usage reports ---
 
 
-class UsageReportListView(generics.ListAPIView):
+class UsageReportListView(PluginAPIMixin, generics.ListAPIView):
     """Reports the user may see (a buyer's own, those on a seller's licences); a buyer files one."""
 
     serializer_class = UsageReportSerializer
+    invalid_input_code = "invalid_report"
+    permission_denied_code = "not_the_buyer"
 
     def get_queryset(self):
         reports = usage_reports_visible_to(self.request.user).prefetch_related("stills")
@@ -169,58 +167,54 @@ class UsageReportListView(generics.ListAPIView):
     @extend_schema(request=UsageReportFileSerializer, responses={201: UsageReportSerializer, **ERRORS})
     def post(self, request):
         if not user_has_role(request.user, Role.BUYER):
-            return api_error("not_a_buyer", "Only buyers file usage reports.", status.HTTP_403_FORBIDDEN)
+            raise NotPermitted("Only buyers file usage reports.", code="not_a_buyer")
         data = _report_data(request)
         if not isinstance(data, dict):
-            return api_error("invalid_input", "Send the report as an object.")
+            raise InvalidInput("Send the report as an object.", code="invalid_input")
         reference = data.pop("licence", None)
         licence = None
         if isinstance(reference, str):
             licence = licence_reportable_by(user=request.user, reference=reference)
         if licence is None:
-            return _not_found("licence")
-        try:
-            stills = _uploads(
-                request, "stills", limit=STILLS_MAX, max_bytes=int(market_settings.LISTING_PHOTO_MAX_BYTES)
-            )
-        except BadInput as exc:
-            return api_error("invalid_stills", exc.message, errors={exc.field: [exc.message]})
-        try:
-            report = usage_report_file(
-                buyer=request.user, licence=licence, data=data, stills=[raw for _n, _t, raw in stills]
-            )
-        except PermissionDenied as exc:
-            return api_error("not_the_buyer", str(exc), status.HTTP_403_FORBIDDEN)
-        except ValidationError as exc:
-            return _invalid(exc, "invalid_report")
+            raise _not_found("licence")
+        stills = _uploads(
+            request,
+            "stills",
+            limit=STILLS_MAX,
+            max_bytes=int(listings_settings.LISTING_PHOTO_MAX_BYTES),
+            code="invalid_stills",
+        )
+        report = usage_report_file(
+            buyer=request.user, licence=licence, data=data, stills=[raw for _n, _t, raw in stills]
+        )
         report.refresh_from_db()  # the checks may have run on commit
         return Response(UsageReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
-class UsageReportDetailView(APIView):
-    @extend_schema(responses={200: UsageReportSerializer, 404: UsageErrorSerializer})
+class UsageReportDetailView(PluginAPIView):
+    @extend_schema(responses={200: UsageReportSerializer, 404: ErrorSerializer})
     def get(self, request, reference: str):
         report = usage_report_for_viewer(user=request.user, reference=reference)
         if report is None:
-            return _not_found("usage report")
+            raise _not_found("usage report")
         return Response(UsageReportSerializer(report).data)
 
 
-class UsageReportStillView(APIView):
+class UsageReportStillView(PluginAPIView):
     """One evidence still (raw evidence: the licence's parties and moderators only; never cached)."""
 
-    @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY, 404: UsageErrorSerializer})
+    @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY, 404: ErrorSerializer})
     def get(self, request, reference: str, position: int):
         still = evidence_still_for_viewer(user=request.user, reference=reference, position=position)
         if still is None:
-            return _not_found("still")
+            raise _not_found("still")
         response = HttpResponse(bytes(still.image), content_type=still.content_type)
         response["Cache-Control"] = "private, no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response
 
 
-class _SellerDecisionView(APIView):
+class _SellerDecisionView(PluginAPIView):
     body = UsageReportApproveSerializer
 
     def _decide(self, request, report, data):  # pragma: no cover - overridden
@@ -229,18 +223,12 @@ class _SellerDecisionView(APIView):
     def post(self, request, reference: str):
         report = usage_report_for_viewer(user=request.user, reference=reference)
         if report is None:
-            return _not_found("usage report")
+            raise _not_found("usage report")
         if report.licence.seller_id != request.user.pk:
-            return api_error(
-                "not_the_seller", "Only the licensed face's seller decides.", status.HTTP_403_FORBIDDEN
-            )
+            raise NotPermitted("Only the licensed face's seller decides.", code="not_the_seller")
         body = self.body(data=request.data)
-        if not body.is_valid():
-            return api_error("invalid_input", "Some fields are not valid.", errors=body.errors)
-        try:
-            report = self._decide(request, report, body.validated_data)
-        except ValidationError as exc:
-            return _invalid(exc)
+        body.is_valid(raise_exception=True)
+        report = self._decide(request, report, body.validated_data)
         report.refresh_from_db()
         return Response(UsageReportSerializer(report).data)
 
@@ -274,10 +262,11 @@ class UsageReportRejectView(_SellerDecisionView):
 # --- disputes ---
 
 
-class UsageDisputeListView(generics.ListAPIView):
+class UsageDisputeListView(PluginAPIMixin, generics.ListAPIView):
     """Disputes the user may see (their licences'; all for moderators); a party opens one."""
 
     serializer_class = UsageDisputeSerializer
+    permission_denied_code = "not_a_party"
 
     def get_queryset(self):
         disputes = disputes_visible_to(self.request.user).prefetch_related("attachments")
@@ -297,78 +286,70 @@ class UsageDisputeListView(generics.ListAPIView):
         if isinstance(licence_ref, str):
             licence = licence_for_viewer(user=request.user, reference=licence_ref)
         if licence is None:
-            return _not_found("licence")
+            raise _not_found("licence")
         report = None
         report_ref = data.get("report")
         if report_ref:
             report = usage_report_for_viewer(user=request.user, reference=str(report_ref))
             if report is None or report.licence_id != licence.pk:
-                return api_error("invalid_input", "Unknown report.", errors={"report": ["Unknown report."]})
+                raise BadInput("report", "Unknown report.")
         reasons = data.get("reasons")
-        try:
-            attachments = _uploads(
-                request, "attachments", limit=ATTACHMENTS_MAX, max_bytes=ATTACHMENT_MAX_BYTES
-            )
-        except BadInput as exc:
-            return api_error("invalid_attachments", exc.message, errors={exc.field: [exc.message]})
-        try:
-            dispute = dispute_open(
-                user=request.user,
-                licence=licence,
-                report=report,
-                reasons=reasons if isinstance(reasons, str) else "",
-                attachments=attachments,
-            )
-        except PermissionDenied as exc:
-            return api_error("not_a_party", str(exc), status.HTTP_403_FORBIDDEN)
-        except ValidationError as exc:
-            return _invalid(exc)
+        attachments = _uploads(
+            request,
+            "attachments",
+            limit=ATTACHMENTS_MAX,
+            max_bytes=ATTACHMENT_MAX_BYTES,
+            code="invalid_attachments",
+        )
+        dispute = dispute_open(
+            user=request.user,
+            licence=licence,
+            report=report,
+            reasons=reasons if isinstance(reasons, str) else "",
+            attachments=attachments,
+        )
         return Response(UsageDisputeSerializer(dispute).data, status=status.HTTP_201_CREATED)
 
 
-class UsageDisputeDetailView(APIView):
-    @extend_schema(responses={200: UsageDisputeSerializer, 404: UsageErrorSerializer})
+class UsageDisputeDetailView(PluginAPIView):
+    @extend_schema(responses={200: UsageDisputeSerializer, 404: ErrorSerializer})
     def get(self, request, reference: str):
         dispute = dispute_for_viewer(user=request.user, reference=reference)
         if dispute is None:
-            return _not_found("dispute")
+            raise _not_found("dispute")
         return Response(UsageDisputeSerializer(dispute).data)
 
 
-class UsageDisputeResolveView(APIView):
+class UsageDisputeResolveView(PluginAPIView):
     """A moderator decides: release, refund (full or partial) or split; amounts in minor units."""
 
     @extend_schema(
         request=UsageDisputeResolveSerializer,
-        responses={200: UsageDisputeSerializer, 409: UsageErrorSerializer, **ERRORS},
+        responses={200: UsageDisputeSerializer, 409: ErrorSerializer, **ERRORS},
     )
     def post(self, request, reference: str):
         dispute = dispute_for_viewer(user=request.user, reference=reference)
         if dispute is None:
-            return _not_found("dispute")
+            raise _not_found("dispute")
         if not user_has_role(request.user, Role.MODERATOR):
-            return api_error("not_a_moderator", "Only moderators decide disputes.", status.HTTP_403_FORBIDDEN)
+            raise NotPermitted("Only moderators decide disputes.", code="not_a_moderator")
         body = UsageDisputeResolveSerializer(data=request.data)
-        if not body.is_valid():
-            return api_error("invalid_input", "Some fields are not valid.", errors=body.errors)
+        body.is_valid(raise_exception=True)
         minor = body.validated_data.get("amount_minor")
-        try:
-            dispute = dispute_resolve(
-                moderator=request.user,
-                dispute=dispute,
-                resolution=body.validated_data["resolution"],
-                amount=Money(minor, dispute.licence.currency) if minor is not None else None,
-                note=body.validated_data["note"],
-            )
-        except ValidationError as exc:
-            return _invalid(exc)
+        dispute = dispute_resolve(
+            moderator=request.user,
+            dispute=dispute,
+            resolution=body.validated_data["resolution"],
+            amount=Money(minor, dispute.licence.currency) if minor is not None else None,
+            note=body.validated_data["note"],
+        )
         return Response(UsageDisputeSerializer(dispute).data)
 
 
 # --- notifications ---
 
 
-class UsageNotificationListView(generics.ListAPIView):
+class UsageNotificationListView(PluginAPIMixin, generics.ListAPIView):
     """The signed-in user's notifications, newest first."""
 
     serializer_class = UsageNotificationSerializer
@@ -382,7 +363,7 @@ class UsageNotificationListView(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class UsageNotificationReadView(APIView):
+class UsageNotificationReadView(PluginAPIView):
     """Mark one notification (``id``) or all of them read."""
 
     @extend_schema(
@@ -391,10 +372,9 @@ class UsageNotificationReadView(APIView):
     )
     def post(self, request):
         body = UsageNotificationReadSerializer(data=request.data)
-        if not body.is_valid():
-            return api_error("invalid_input", "Some fields are not valid.", errors=body.errors)
+        body.is_valid(raise_exception=True)
         pk = body.validated_data.get("id")
         if pk is not None and not notifications_of(user=request.user).filter(pk=pk).exists():
-            return _not_found("notification")
+            raise _not_found("notification")
         marked = notification_mark_read(user=request.user, notification_id=pk)
         return Response({"marked": marked})

@@ -10,7 +10,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..money import Money
+from kernel.money import Money
+
 from ..usage_state import DisputeResolution
 from .purchases import PriceSerializer
 
@@ -203,9 +204,3 @@ class UsageNotificationReadSerializer(serializers.Serializer):
 
 class UsageNotificationReadResultSerializer(serializers.Serializer):
     marked = serializers.IntegerField()
-
-
-class UsageErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    errors = serializers.DictField(required=False)

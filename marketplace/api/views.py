@@ -3,12 +3,13 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
-from rest_framework.views import APIView
+
+from kernel.api import PluginAPIView
 
 from ..selectors import user_roles
 
 
-class ApiRootView(APIView):
+class ApiRootView(PluginAPIView):
     """Entry point of the face-market API: links to each part."""
 
     permission_classes = [AllowAny]
@@ -37,7 +38,7 @@ class MeSerializer(serializers.Serializer):
     roles = serializers.ListField(child=serializers.CharField())
 
 
-class MeView(APIView):
+class MeView(PluginAPIView):
     """The signed-in account and its marketplace roles."""
 
     @extend_schema(responses=MeSerializer)

@@ -2,16 +2,13 @@
 
 from .moderation import Appeal, AuditLogEntry, FaceClaim, ModerationCase
 from .notifications import Notification
-from .permissions import MarketplacePermission
-from .purchases import Licence, Order, StatusChange
+from .purchases import Licence, Order
 from .usage import Dispute, DisputeAttachment, EvidenceStill, Revocation, UsageDeadline, UsageReport
 
 __all__ = [
     "Licence",
-    "MarketplacePermission",
     "Notification",
     "Order",
-    "StatusChange",
     "Dispute",
     "DisputeAttachment",
     "EvidenceStill",

@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from ..money import Money
+from kernel.money import MoneyAttribute
+
 from ..state import LicenceStatus, OrderStatus
 
 
@@ -51,9 +52,7 @@ class Order(models.Model):
     def __str__(self) -> str:
         return self.reference
 
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
+    amount = MoneyAttribute("amount_minor")
 
 
 class Licence(models.Model):
@@ -98,26 +97,4 @@ class Licence(models.Model):
     def __str__(self) -> str:
         return self.reference
 
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
-
-
-class StatusChange(models.Model):
-    """History of every order and licence transition (append-only)."""
-
-    subject = models.CharField(max_length=20)  # the model: "order", "licence", "moderationcase", ...
-    reference = models.CharField(max_length=40, db_index=True)
-    from_status = models.CharField(max_length=20)
-    to_status = models.CharField(max_length=20)
-    reason = models.CharField(max_length=500, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.subject} {self.reference}: {self.from_status} -> {self.to_status}"
+    amount = MoneyAttribute("amount_minor")

@@ -9,7 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..money import Money
+from kernel.money import MoneyAttribute
+
 from ..usage_state import DisputeResolution, DisputeStatus, RevocationStatus, UsageReportStatus
 
 USER = settings.AUTH_USER_MODEL
@@ -69,9 +70,7 @@ class UsageReport(models.Model):
     def __str__(self) -> str:
         return self.reference
 
-    @property
-    def top_up(self) -> Money:
-        return Money(self.top_up_minor, self.licence.currency)
+    top_up = MoneyAttribute("top_up_minor", "licence.currency")
 
 
 class EvidenceStill(models.Model):

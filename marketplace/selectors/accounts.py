@@ -1,19 +1,15 @@
-"""Reads about accounts: which roles a user acts in."""
+"""Reads about accounts: which roles a user acts in (the roles themselves live in ``kernel.roles``)."""
 
 from __future__ import annotations
 
-from ..roles import ROLE_PERMISSIONS, Role
+from kernel.roles import Role, has_role
 
 
 def user_roles(user) -> list[str]:
     """The roles a user acts in, from their permissions (groups or direct grants)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return [
-        role.value
-        for role in Role
-        if all(user.has_perm(f"fm_marketplace.{codename}") for codename in ROLE_PERMISSIONS[role])
-    ]
+    return [role.value for role in Role if has_role(user, role)]
 
 
 def user_has_role(user, role: str) -> bool:

@@ -7,11 +7,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
+from kernel.roles import Role
 from listings.models import Listing
 
 from ..models import AuditLogEntry, ModerationCase
 from ..moderation_state import QUEUE_STATUSES
-from ..roles import Role
 from .accounts import user_has_role
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from kernel.roles import Role
 from payouts.selectors import hold_status
 
 from ..models import Licence, Order
-from ..roles import Role
 from .accounts import user_has_role
 
 

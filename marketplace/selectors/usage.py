@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
+from kernel.roles import Role
+
 from ..models import Dispute, EvidenceStill, Licence, Notification, UsageReport
-from ..roles import Role
 from ..usage_state import USAGE_REPORT_REVIEWABLE, DisputeStatus
 from .accounts import user_has_role
 

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.db import DEFAULT_DB_ALIAS, transaction
 
-from ..roles import ROLE_PERMISSIONS, SELF_SERVICE_ROLES, Role, role_group_name
+from kernel.roles import PERMISSION_APP_LABEL, ROLE_PERMISSIONS, SELF_SERVICE_ROLES, Role, role_group_name
 
 
 @transaction.atomic
@@ -17,7 +17,7 @@ def role_groups_sync(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, Group]:
     for role, codenames in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.using(using).get_or_create(name=role_group_name(role))
         perms = Permission.objects.using(using).filter(
-            content_type__app_label="fm_marketplace", codename__in=codenames
+            content_type__app_label=PERMISSION_APP_LABEL, codename__in=codenames
         )
         group.permissions.set(perms)
         groups[role] = group

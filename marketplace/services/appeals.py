@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.roles import Role
+from kernel.transitions import transition
 from listings.models import Listing
 from listings.services import listing_is_held_for_review, listing_review_release
 from listings.state import ListingStatus
@@ -27,8 +29,6 @@ from ..moderation_state import (
     CaseSource,
     CaseStatus,
 )
-from ..roles import Role
-from ..state import transition
 from .accounts import user_role_grant
 from .audit import audit_record
 from .moderation import require_moderator

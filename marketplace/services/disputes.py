@@ -15,15 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.money import Money
+from kernel.roles import Role
+from kernel.transitions import transition
 from payouts.selectors import hold_status
 from payouts.services import escrow_refund, escrow_release
 from payouts.state import HoldStatus
 
 from ..models import Dispute, DisputeAttachment, Licence, UsageReport
-from ..money import Money
-from ..roles import Role
 from ..selectors import user_has_role
-from ..state import transition
 from ..usage_state import DISPUTE_TRANSITIONS, DisputeResolution, DisputeStatus, UsageReportStatus
 from .notifications import notify, notify_moderators
 from .purchases import licence_escrow_refund, licence_escrow_release

@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.roles import Role
+from kernel.transitions import transition
 from listings.models import Listing
 from listings.services import listing_hide_pending_review
 from listings.state import ListingStatus
@@ -26,8 +28,6 @@ from verification.state import ACTIVE_STATUSES, EnrollmentStatus
 
 from ..models import FaceClaim
 from ..moderation_state import CLAIM_TRANSITIONS, CaseSource, ClaimStatus, Severity
-from ..roles import Role
-from ..state import transition
 from .accounts import user_role_grant
 from .audit import audit_record
 from .moderation import moderation_case_open

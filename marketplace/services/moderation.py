@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.roles import Role, role_group_name
+from kernel.transitions import transition
 from listings.models import Listing
 from listings.services import (
     listing_hide_pending_review,
@@ -37,9 +39,7 @@ from ..moderation_state import (
     CaseStatus,
     Severity,
 )
-from ..roles import Role, role_group_name
 from ..selectors import user_has_role
-from ..state import transition
 from .audit import audit_record
 from .notifications import notify, notify_moderators
 from .takedown import listing_takedown

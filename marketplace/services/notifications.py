@@ -14,8 +14,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kernel.roles import PERMISSION_APP_LABEL, ROLE_PERMISSIONS, Role, role_group_name
+
 from ..models import Notification
-from ..roles import ROLE_PERMISSIONS, Role, role_group_name
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def moderators():
             Q(groups__name=role_group_name(Role.MODERATOR))
             | Q(
                 user_permissions__codename=codename,
-                user_permissions__content_type__app_label="fm_marketplace",
+                user_permissions__content_type__app_label=PERMISSION_APP_LABEL,
             )
             | Q(is_superuser=True)
         )

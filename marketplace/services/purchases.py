@@ -21,6 +21,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.errors import Conflict
+from kernel.money import Money
+from kernel.roles import Role
+from kernel.transitions import TransitionRefused, transition
 from listings.errors import ExclusivityConflict
 from listings.models import Listing
 from listings.selectors import listing_quote
@@ -32,21 +36,18 @@ from payouts.services import escrow_refund, escrow_release, payment_session_crea
 
 from ..conf import market_settings
 from ..models import Licence, Order
-from ..money import Money
-from ..roles import Role
+from ..payment_events import PAYMENT_PURPOSE_ORDER
 from ..selectors import user_has_role
-from ..state import ORDER_TRANSITIONS, OrderStatus, TransitionRefused, transition
+from ..state import ORDER_TRANSITIONS, OrderStatus
 
 logger = logging.getLogger(__name__)
 
 
-class CheckoutRefused(Exception):
-    """A well-formed checkout that cannot go ahead; ``code`` is stable for the API and pages."""
+class CheckoutRefused(Conflict):
+    """A well-formed checkout that cannot go ahead (409); ``code`` is stable for the API and pages."""
 
     def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(message, code=code)
 
 
 def licence_reference_new() -> str:
@@ -120,6 +121,7 @@ def order_create(
         payer=buyer,
         payee=listing.seller,
         idempotency_key=f"checkout:{reference}",
+        purpose=PAYMENT_PURPOSE_ORDER,
         description=f"Face licence {reference}: {listing.title}"[:200],
         return_url=return_url.replace("{public_id}", str(order.public_id)),
     )

@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.money import Money
+from kernel.transitions import TransitionRefused, transition
 from listings.services import exclusivity_release, listing_withdraw
 from listings.state import ListingStatus
 from payouts.selectors import hold_status
@@ -28,8 +30,7 @@ from payouts.state import HoldStatus
 
 from ..conf import market_settings
 from ..models import Licence, Revocation
-from ..money import Money
-from ..state import LICENCE_TRANSITIONS, LicenceStatus, TransitionRefused, transition
+from ..state import LICENCE_TRANSITIONS, LicenceStatus
 from ..usage_state import REVOCATION_TRANSITIONS, RevocationStatus
 from .notifications import notify, notify_moderators
 from .purchases import licence_escrow_refund

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kernel.transitions import TransitionRefused, transition
 from listings.models import Listing
 from listings.services import listing_takedown_mark
 from listings.state import ListingStatus
@@ -23,7 +24,7 @@ from payouts.selectors import hold_status, is_frozen
 from payouts.services import payouts_freeze
 
 from ..models import Licence, ModerationCase
-from ..state import LICENCE_TRANSITIONS, LicenceStatus, TransitionRefused, transition
+from ..state import LICENCE_TRANSITIONS, LicenceStatus
 from .audit import audit_record, refund_movement
 from .notifications import notify
 from .purchases import licence_escrow_refund

@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.money import Money
+from kernel.transitions import TransitionRefused, transition
 from listings.vocabulary import ApprovalMode
 from payouts.exceptions import HoldNotPending, PayoutsFrozen
 from payouts.selectors import hold_status
@@ -30,8 +32,7 @@ from payouts.state import HoldStatus
 
 from ..conf import market_settings
 from ..models import Dispute, EvidenceStill, Licence, UsageReport
-from ..money import Money
-from ..state import TransitionRefused, transition
+from ..payment_events import PAYMENT_PURPOSE_TOP_UP
 from ..usage_state import USAGE_REPORT_REVIEWABLE, USAGE_REPORT_TRANSITIONS, DisputeStatus
 from ..usage_state import UsageReportStatus as Status
 from .notifications import notify, notify_moderators
@@ -221,6 +222,7 @@ def usage_report_top_up_start(*, buyer, report: UsageReport, return_url: str = "
         payer=buyer,
         payee=report.licence.seller,
         idempotency_key=f"checkout:{report.top_up_reference}",
+        purpose=PAYMENT_PURPOSE_TOP_UP,
         description=f"Reach top-up {report.reference}"[:200],
         return_url=return_url,
     )

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kernel.money import Money
 from listings.quotes import price_quote
 from listings.terms import scope_clean, terms_price_factors
 from listings.vocabulary import Monetisation, ReachBand
 
 from ..models import Licence, UsageReport
-from ..money import Money
 from ..state import LicenceStatus
 
 logger = logging.getLogger(__name__)

@@ -20,13 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.transitions import TransitionRefused, transition
 from listings.services import exclusivity_release
 from payouts.selectors import hold_status
 from payouts.state import HoldStatus
 
 from ..conf import market_settings
 from ..models import Licence, UsageDeadline
-from ..state import LICENCE_TRANSITIONS, LicenceStatus, TransitionRefused, transition
+from ..state import LICENCE_TRANSITIONS, LicenceStatus
 from ..usage_state import UsageReportStatus
 from .notifications import notify, notify_moderators
 from .usage_checks import moderation_flag

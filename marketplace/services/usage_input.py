@@ -12,9 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from listings.conf import listings_settings
 from listings.vocabulary import Medium, Monetisation, SensitiveUse, Territory, UseCategory
-
-from ..conf import market_settings
 
 TIMECODE = re.compile(r"^(\d{1,2}):([0-5]\d):([0-5]\d)(?:\.(\d{1,3}))?$")
 SHOTS_MAX = 200
@@ -140,12 +139,14 @@ def stills_clean(stills: Sequence[bytes]) -> list[tuple[bytes, str]]:
         raise ValidationError({"stills": _("At most %(n)s stills.") % {"n": STILLS_MAX}})
     clean = []
     for data in stills:
-        if not data or len(data) > int(market_settings.LISTING_PHOTO_MAX_BYTES):
+        if not data or len(data) > int(listings_settings.LISTING_PHOTO_MAX_BYTES):
             raise ValidationError({"stills": _("A still is empty or too large.")})
         try:
             with Image.open(io.BytesIO(data)) as image:
                 kind = STILL_TYPES.get(image.format or "")
-                if kind is None or image.width * image.height > int(market_settings.LISTING_PHOTO_MAX_PIXELS):
+                if kind is None or image.width * image.height > int(
+                    listings_settings.LISTING_PHOTO_MAX_PIXELS
+                ):
                     raise ValidationError({"stills": _("Stills must be JPEG, PNG or WebP images.")})
                 image.verify()
         except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):

@@ -49,7 +49,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_beat",
-    # the plugin: a host platform adds these four
+    # the plugin: a host platform adds these five
+    "kernel.apps.KernelConfig",
     "verification.apps.VerificationConfig",
     "payouts.apps.PayoutsConfig",
     "listings.apps.ListingsConfig",
@@ -145,6 +146,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 #: periodic work (django-celery-beat copies these into its database schedule)
 CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "face_market.outbox.sweep", "schedule": 60.0},
     "orders-expire": {"task": "face_market.orders_expire", "schedule": 300.0},
     "usage-reports-auto-approve": {"task": "face_market.usage_reports_auto_approve", "schedule": 3600.0},
     "usage-deadlines": {"task": "face_market.usage_deadlines", "schedule": 86400.0},

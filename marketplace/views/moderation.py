@@ -13,12 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kernel.roles import Role
+from kernel.transitions import TransitionRefused
 from listings.models import Listing
 from listings.selectors import listing_for_viewer
 
 from ..models import Appeal, FaceClaim
 from ..moderation_state import CaseAction, CaseStatus
-from ..roles import Role
 from ..selectors import (
     AUDIT_CSV_HEADER,
     audit_log,
@@ -38,7 +39,6 @@ from ..services import (
     moderation_report_file,
 )
 from ..services.moderation import REPORT_REASONS
-from ..state import TransitionRefused
 
 
 def _moderator_only(request) -> None:

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kernel.roles import Role
 from listings.errors import ListingsError
 from listings.forms import ScopeForm
 from listings.selectors import listing_for_viewer, listing_quote
 from payouts.selectors import payment_browser_checkout
 
-from ..roles import Role
 from ..selectors import (
     licence_for_viewer,
     licence_receipt,

@@ -8,10 +8,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from kernel.money import Money
+from kernel.roles import Role
 from listings.vocabulary import Medium, Monetisation, SensitiveUse, Territory, UseCategory
 
-from ..money import Money
-from ..roles import Role
 from ..selectors import (
     dispute_for_viewer,
     disputes_open,

@@ -7,7 +7,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
-from rest_framework.views import APIView
+
+from kernel.api import PluginAPIView
 
 from .. import selectors
 
@@ -25,7 +26,7 @@ class EarningsSerializer(serializers.Serializer):
     frozen = serializers.BooleanField()
 
 
-class EarningsView(APIView):
+class EarningsView(PluginAPIView):
     """The signed-in seller's money, per currency: held in escrow, releasable, paid out."""
 
     @extend_schema(responses=EarningsSerializer(many=True))
@@ -43,7 +44,7 @@ class HoldSerializer(serializers.Serializer):
     frozen = serializers.BooleanField()
 
 
-class HoldView(APIView):
+class HoldView(PluginAPIView):
     """Staff: the escrow hold of one licence reference."""
 
     permission_classes = [IsAdminUser]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from marketplace.conf import market_settings
+from payouts.conf import payouts_settings
 
 from .base import PaymentGateway
 
@@ -18,7 +18,7 @@ BUILT_IN = {
 
 
 def gateway_class() -> type[PaymentGateway]:
-    cls = market_settings.PAYMENT_GATEWAY
+    cls = payouts_settings.PAYMENT_GATEWAY
     if not (isinstance(cls, type) and issubclass(cls, PaymentGateway)):
         raise ImproperlyConfigured("FACE_MARKET['PAYMENT_GATEWAY'] is not a PaymentGateway subclass")
     return cls

@@ -12,7 +12,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from marketplace.money import Money
+from kernel.money import Money
 
 
 class GatewayError(Exception):
@@ -65,7 +65,7 @@ class PaymentSession:
     gateway_payment_id: str
     status: str
     #: where the payer completes the payment (the sandbox page); empty for Stripe, which pays in the
-    #: marketplace's own page through Stripe.js with ``client_secret``
+    #: deal app's own page through Stripe.js with ``client_secret``
     checkout_url: str = ""
     client_secret: str = field(default="", repr=False)  # for the payer's browser only: never logged or stored
 

@@ -16,7 +16,7 @@ import time
 from django.db.models import Sum
 from django.urls import reverse
 
-from marketplace.money import Money
+from kernel.money import Money
 
 from ..models import SandboxRecord
 from ..state import PaymentStatus, PayoutAccountStatus, RefundStatus

@@ -17,7 +17,7 @@ import stripe
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from marketplace.money import Money
+from kernel.money import Money
 
 from ..state import PaymentStatus, PayoutAccountStatus, RefundStatus
 from .base import (

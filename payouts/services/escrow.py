@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from marketplace.conf import market_settings
-from marketplace.money import CurrencyMismatch, Money
+from kernel.money import CurrencyMismatch, Money
+from kernel.transitions import TransitionConflict, transition
+from payouts.conf import payouts_settings
 
 from .. import events, locks
 from ..exceptions import (
@@ -21,7 +22,7 @@ from ..exceptions import (
 from ..gateways import get_gateway
 from ..models import EscrowHold, GatewayPayment, LedgerAccount, LedgerTransaction, Refund, Transfer
 from ..selectors import hold_releasable, is_frozen
-from ..state import HoldStatus, RefundStatus, transition
+from ..state import HoldStatus, RefundStatus
 from .ledger import Leg, ledger_account, ledger_post
 from .payments import capture_key, payment_capture_record
 from .refunds import refund_status_apply
@@ -76,7 +77,7 @@ def escrow_release(*, reference: str, idempotency_key: str, commission_bps: int 
     remaining = hold_releasable(hold)
     if remaining.amount <= 0:
         raise NothingToRelease(f"Hold {reference!r} holds nothing")
-    bps = market_settings.PLATFORM_COMMISSION_BPS if commission_bps is None else commission_bps
+    bps = payouts_settings.PLATFORM_COMMISSION_BPS if commission_bps is None else commission_bps
     commission, seller_share = commission_split(remaining, bps)
     legs = [Leg(hold.account, -remaining)]
     if commission:
@@ -91,10 +92,10 @@ def escrow_release(*, reference: str, idempotency_key: str, commission_bps: int 
         reference=reference,
         description=f"Release: commission {commission} ({bps} bps), seller {seller_share}",
     )
-    if not transition(
-        hold, to=HoldStatus.RELEASED, reason=f"released by #{tx.pk}", extra={"ended_at": timezone.now()}
-    ):
-        raise HoldNotPending(f"Hold {reference!r} ended concurrently")  # unreachable under the row lock
+    try:
+        transition(hold, to=HoldStatus.RELEASED, reason=f"released by #{tx.pk}", ended_at=timezone.now())
+    except TransitionConflict:
+        raise HoldNotPending(f"Hold {reference!r} ended concurrently") from None  # unreachable under the lock
     events.payment_event_emit(
         events.HOLD_RELEASED,
         reference=reference,
@@ -187,7 +188,7 @@ def _refund_out_of_hold(*, hold: EscrowHold, refund: Refund, remaining: Money, s
     )
     refund_status_apply(refund=refund, status=status)
     if refund.money == remaining:
-        transition(hold, to=HoldStatus.VOIDED, reason="refunded in full", extra={"ended_at": timezone.now()})
+        transition(hold, to=HoldStatus.VOIDED, reason="refunded in full", **{"ended_at": timezone.now()})
         events.payment_event_emit(events.HOLD_VOIDED, reference=hold.reference)
 
 

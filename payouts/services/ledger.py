@@ -10,13 +10,14 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from marketplace.money import Money, currency_exponent
+from kernel.money import Money, currency_exponent
+from kernel.transitions import transition
 
 from .. import locks
 from ..exceptions import IdempotencyConflict, InsufficientFunds, NotReversible, UnbalancedTransaction
 from ..models import EscrowHold, LedgerAccount, LedgerLeg, LedgerTransaction
 from ..selectors import balances_by_account
-from ..state import HoldStatus, transition
+from ..state import HoldStatus
 
 Kind = LedgerAccount.Kind
 TxKind = LedgerTransaction.Kind
@@ -211,6 +212,6 @@ def ledger_reverse(*, transaction_id: int, idempotency_key: str, description: st
                 hold,
                 to=HoldStatus.VOIDED,
                 reason=f"reversed by #{reversal.pk}",
-                extra={"ended_at": reversal.created_at},
+                **{"ended_at": reversal.created_at},
             )
     return reversal

@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
-from marketplace.money import Money
+from kernel.money import Money
+from kernel.transitions import transition
 
 from .. import events, locks
 from ..exceptions import IdempotencyConflict, PaymentMismatch, ReferenceAlreadyPaid
 from ..gateways import get_gateway
 from ..gateways.base import GatewayError
 from ..models import REFERENCE_MAX, EscrowHold, GatewayPayment, LedgerAccount, LedgerTransaction, Refund
-from ..state import PAYMENT_TRANSITIONS, PaymentStatus, transition
+from ..state import PAYMENT_TRANSITIONS, PaymentStatus
 from .ledger import Leg, ledger_account, ledger_post
 from .refunds import refund_status_apply
 
@@ -52,6 +53,7 @@ def payment_session_create(
     idempotency_key: str,
     description: str = "",
     return_url: str = "",
+    purpose: str = "",
 ) -> CheckoutSession:
     """Start the buyer's payment for ``reference`` (captured at once, then held in escrow).
 
@@ -85,6 +87,7 @@ def payment_session_create(
                     gateway=gateway.name,
                     gateway_payment_id=session.gateway_payment_id,
                     reference=reference,
+                    purpose=purpose[:32],
                     amount=amount.amount,
                     currency=amount.currency,
                     payer=payer,
@@ -131,7 +134,7 @@ def payment_capture_record(
     if payment.status != PaymentStatus.SUCCEEDED:
         if PaymentStatus.SUCCEEDED not in PAYMENT_TRANSITIONS[payment.status]:
             raise PaymentMismatch(f"Payment {payment} is {payment.status}; it cannot succeed now")
-        transition(payment, to=PaymentStatus.SUCCEEDED, extra={"failure_message": ""})
+        transition(payment, to=PaymentStatus.SUCCEEDED, **{"failure_message": ""})
 
     clearing = ledger_account(kind=Kind.GATEWAY_CLEARING, currency=amount.currency, gateway=gateway)
     escrow = ledger_account(kind=Kind.ESCROW, currency=amount.currency, reference=reference)
@@ -158,6 +161,7 @@ def payment_capture_record(
     events.payment_event_emit(
         events.PAYMENT_CAPTURED,
         reference=reference,
+        purpose=payment.purpose,
         amount=amount.amount,
         currency=amount.currency,
         gateway=gateway,
@@ -180,6 +184,7 @@ def _capture_unallocated(*, payment: GatewayPayment, key: str, clearing: LedgerA
     events.payment_event_emit(
         events.PAYMENT_DUPLICATE,
         reference=payment.reference,
+        purpose=payment.purpose,
         amount=amount.amount,
         currency=amount.currency,
         gateway=payment.gateway,
@@ -233,10 +238,11 @@ def payment_failure_record(
     target = PaymentStatus.CANCELED if canceled else PaymentStatus.FAILED
     if payment.status == target or target not in PAYMENT_TRANSITIONS[payment.status]:
         return payment
-    transition(payment, to=target, reason=message, extra={"failure_message": message[:500]})
+    transition(payment, to=target, reason=message, **{"failure_message": message[:500]})
     events.payment_event_emit(
         events.PAYMENT_CANCELED if canceled else events.PAYMENT_FAILED,
         reference=payment.reference,
+        purpose=payment.purpose,
         gateway=gateway,
         payment_id=payment.pk,
     )

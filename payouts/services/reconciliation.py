@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.db.models import Sum
 from django.utils import timezone
 
-from marketplace.conf import market_settings
+from payouts.conf import payouts_settings
 
 from ..gateways import get_gateway
 from ..gateways.base import GatewayError
@@ -36,7 +36,7 @@ def reconciliation_run(*, gateway: str | None = None, window_days: int | None = 
     """Compare payments, refunds and transfers of the last ``window_days`` (setting
     ``RECONCILIATION_WINDOW_DAYS``; 0 = everything) with the gateway, and check the ledger itself."""
     gw = get_gateway(gateway)
-    days = market_settings.RECONCILIATION_WINDOW_DAYS if window_days is None else window_days
+    days = payouts_settings.RECONCILIATION_WINDOW_DAYS if window_days is None else window_days
     since = timezone.now() - timedelta(days=days) if days else None
     report = ReconciliationReport.objects.create(gateway=gw.name)
     try:

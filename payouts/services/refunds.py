@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from kernel.transitions import TransitionConflict, transition
+
 from .. import events
 from ..models import LedgerAccount, LedgerTransaction, Refund
-from ..state import REFUND_TRANSITIONS, RefundStatus, transition
+from ..state import REFUND_TRANSITIONS, RefundStatus
 from .ledger import Leg, ledger_account, ledger_post
 
 Kind = LedgerAccount.Kind
@@ -23,7 +25,9 @@ def refund_status_apply(*, refund: Refund, status: str) -> bool:
         return False
     amount = refund.money
     was = refund.status
-    if not transition(refund, to=status, reason=f"gateway reports {status}"):
+    try:
+        transition(refund, to=status, reason=f"gateway reports {status}")
+    except TransitionConflict:  # another delivery of the same gateway report applied it first
         return False
     clearing = ledger_account(kind=Kind.GATEWAY_CLEARING, currency=amount.currency, gateway=refund.gateway)
     if status == RefundStatus.SUCCEEDED:

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from marketplace.money import Money
+from kernel.money import Money
+from kernel.transitions import transition
 
 from .. import events, locks
 from ..exceptions import PayoutsError, UnknownReference
@@ -16,7 +17,7 @@ from ..gateways import get_gateway
 from ..gateways.base import GatewayError
 from ..models import LedgerAccount, LedgerTransaction, PayoutAccount, PayoutFreeze, Transfer
 from ..selectors import is_frozen
-from ..state import PayoutAccountStatus, TransferStatus, transition
+from ..state import PayoutAccountStatus, TransferStatus
 from .ledger import Leg, ledger_account, ledger_post
 
 logger = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ def transfer_execute(*, transfer_id: int) -> Transfer:
         transfer,
         to=TransferStatus.PAID,
         reason=f"gateway {result.gateway_transfer_id}",
-        extra={
+        **{
             "gateway_transfer_id": result.gateway_transfer_id,
             "destination": result.destination,
             "attempts": attempt,
@@ -212,7 +213,7 @@ def payouts_freeze(*, reference: str = "", seller=None, reason: str, actor=None)
 @transaction.atomic
 def payouts_unfreeze(*, reference: str = "", seller=None, actor=None) -> int:
     """Lift the freezes on a reference or seller; transfers no longer frozen go out after commit.
-    Releases refused while frozen are not redone: the marketplace releases again when it decides to."""
+    Releases refused while frozen are not redone: the deal app releases again when it decides to."""
     seller_id = getattr(seller, "pk", seller)
     lifted = PayoutFreeze.objects.filter(
         reference=reference, seller_id=seller_id, lifted_at__isnull=True

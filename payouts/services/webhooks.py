@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from marketplace.money import Money
+from kernel.money import Money
 
 from ..exceptions import PayoutsError, UnknownReference
 from ..gateways import get_gateway, sandbox_enabled

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.translation import get_language
 
-from marketplace.money import Money
+from kernel.money import Money
 
 register = template.Library()
 

@@ -8,8 +8,8 @@ from decimal import ROUND_HALF_UP
 
 import pytest
 
+from kernel.money import Money
 from listings.quotes import PriceFactors, QuoteScope, format_factor, media_factor_bps, price_quote
-from marketplace.money import Money
 
 # the factor tables of the seeded "extra" and "lead" terms templates (migration 0003)
 EXTRA = PriceFactors(

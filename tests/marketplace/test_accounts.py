@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 
-from marketplace.roles import Role, role_group_name
+from kernel.roles import Role, role_group_name
 from marketplace.selectors import user_has_role, user_roles
 from marketplace.services import role_groups_sync, user_signup
 

@@ -3,10 +3,10 @@ the seller reviews the evidence side by side and approves, the earnings page sho
 
 import pytest
 
-from marketplace.conf import market_settings
+from kernel.money import Money
 from marketplace.models import UsageReport
-from marketplace.money import Money
 from marketplace.usage_state import UsageReportStatus
+from payouts.conf import payouts_settings
 from payouts.selectors import hold_status
 from payouts.services import commission_split
 
@@ -86,7 +86,7 @@ def test_buyer_reports_with_stills_seller_approves_and_earnings_show_the_release
     assert hold_status(reference=licence.reference).status == "released"
 
     # the earnings page: the seller's part after commission, released and waiting for transfer
-    _commission, share = commission_split(licence.amount, int(market_settings.PLATFORM_COMMISSION_BPS))
+    _commission, share = commission_split(licence.amount, int(payouts_settings.PLATFORM_COMMISSION_BPS))
     assert 0 < share.amount < licence.amount_minor
     page.goto("/payouts/earnings/")
     card = page.locator(f'#earnings-summary [data-currency="{licence.currency}"]')

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from kernel.money import Money
 from marketplace.models import Dispute, Notification
-from marketplace.money import Money
 from marketplace.services import dispute_open, dispute_resolve
 from payouts.models import Refund
 from payouts.selectors import hold_status

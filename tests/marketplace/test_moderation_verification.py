@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
+from kernel.transitions import history
 from listings.errors import TransitionRefused
 from listings.selectors.catalogue import catalogue_base
 from listings.services import listing_publish
@@ -133,7 +134,7 @@ def test_reverification_ends_the_verification_and_the_listing_waits_for_a_new_on
     first.refresh_from_db()
     listing.refresh_from_db()
     assert first.status == EnrollmentStatus.REVERIFY
-    assert first.events.filter(to_status=EnrollmentStatus.REVERIFY, actor=moderator).exists()
+    assert history(first).filter(to_status=EnrollmentStatus.REVERIFY, actor=moderator).exists()
     assert not seller_is_verified(seller) and seller_face_template(seller) is None
     assert not FaceTemplate.objects.filter(subject_user=seller, is_active=True).exists()
     assert listing.status == ListingStatus.PAUSED and not catalogue_base().filter(pk=listing.pk).exists()

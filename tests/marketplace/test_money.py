@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from marketplace.money import CurrencyMismatch, Money, UnknownCurrency, money_sum
+from kernel.money import CurrencyMismatch, Money, UnknownCurrency, money_sum
 
 amounts = st.integers(min_value=-(10**15), max_value=10**15)
 

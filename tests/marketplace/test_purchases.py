@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from kernel.money import Money
 from listings.errors import ExclusivityConflict
 from marketplace.models import Licence, Order
-from marketplace.money import Money
 from marketplace.services import (
     CheckoutRefused,
     licence_escrow_refund,

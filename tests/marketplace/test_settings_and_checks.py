@@ -2,8 +2,13 @@ import pytest
 from django.core.checks import Error, run_checks
 from django.core.exceptions import ImproperlyConfigured
 
-from marketplace.checks import check_face_market_settings, check_production_safety
-from marketplace.conf import DEFAULTS, market_settings
+from kernel.checks import check_face_market_settings
+from kernel.conf import kernel_settings
+from marketplace.checks import check_production_safety
+from payouts.checks import check_payouts_settings
+from payouts.conf import DEFAULTS as PAYOUTS_DEFAULTS
+from payouts.conf import payouts_settings
+from verification.conf import verification_settings
 
 SAFE_KEY = "x8#Jd0!qL2v" * 6
 
@@ -13,10 +18,10 @@ def ids(messages):
 
 
 def test_defaults_run_on_one_machine(settings):
-    assert market_settings.CURRENCY == "CNY"
-    assert market_settings.raw("FACE_ENGINE") == "verification.engines.dlib_engine.DlibFaceEngine"
-    assert market_settings.raw("PAYMENT_GATEWAY").endswith("SandboxGateway")
-    assert market_settings.PLATFORM_COMMISSION_BPS == DEFAULTS["PLATFORM_COMMISSION_BPS"]
+    assert kernel_settings.CURRENCY == "CNY"
+    assert verification_settings.raw("FACE_ENGINE") == "verification.engines.dlib_engine.DlibFaceEngine"
+    assert payouts_settings.raw("PAYMENT_GATEWAY").endswith("SandboxGateway")
+    assert payouts_settings.PLATFORM_COMMISSION_BPS == PAYOUTS_DEFAULTS["PLATFORM_COMMISSION_BPS"]
 
 
 def test_site_defaults_are_sqlite_eager_and_local():
@@ -40,24 +45,24 @@ def test_site_defaults_are_sqlite_eager_and_local():
 
 def test_settings_are_lazy_and_follow_overrides(settings):
     settings.FACE_MARKET = {"CURRENCY": "USD"}
-    assert market_settings.CURRENCY == "USD"
+    assert kernel_settings.CURRENCY == "USD"
     settings.FACE_MARKET = {}
-    assert market_settings.CURRENCY == "CNY"
+    assert kernel_settings.CURRENCY == "CNY"
 
 
 def test_unknown_setting_attribute_raises():
     with pytest.raises(AttributeError):
-        market_settings.NOT_A_SETTING  # noqa: B018
+        kernel_settings.NOT_A_SETTING  # noqa: B018
 
 
 def test_dotted_path_settings_are_imported(settings):
-    settings.FACE_MARKET = {"FACE_INDEX_BACKEND": "marketplace.money.Money"}
-    from marketplace.money import Money
+    settings.FACE_MARKET = {"FACE_INDEX_BACKEND": "kernel.money.Money"}
+    from kernel.money import Money
 
-    assert market_settings.FACE_INDEX_BACKEND is Money
+    assert verification_settings.FACE_INDEX_BACKEND is Money
     settings.FACE_MARKET = {"FACE_INDEX_BACKEND": "nowhere.Nothing"}
     with pytest.raises(ImproperlyConfigured):
-        market_settings.FACE_INDEX_BACKEND  # noqa: B018
+        verification_settings.FACE_INDEX_BACKEND  # noqa: B018
 
 
 def test_debug_skips_production_checks(settings):
@@ -102,11 +107,11 @@ def test_eager_celery_in_production_warns(settings):
 
 def test_misspelt_face_market_setting_is_an_error(settings):
     settings.FACE_MARKET = {"FACE_ENGIN": "x"}
-    assert ids(check_face_market_settings()) == ["marketplace.E005"]
+    assert ids(check_face_market_settings()) == ["kernel.E002"]
     settings.FACE_MARKET = {"PLATFORM_COMMISSION_BPS": 0.15}
-    assert ids(check_face_market_settings()) == ["marketplace.E006"]
+    assert ids(check_payouts_settings()) == ["payouts.E004"]
     settings.FACE_MARKET = []
-    assert ids(check_face_market_settings()) == ["marketplace.E004"]
+    assert ids(check_face_market_settings()) == ["kernel.E001"]
 
 
 def test_checks_are_registered_and_run_by_django(settings):

@@ -124,7 +124,7 @@ def test_bad_json_input_is_refused_with_field_errors_and_nothing_written(
     response = file_json(api(buyer), licence, django_capture_on_commit_callbacks, **overrides)
     assert response.status_code == 400
     body = response.json()
-    assert body["code"] == code and body["message"] and field in body["errors"], body
+    assert body["code"] == code and body["message"] and field in body["fields"], body
     assert not UsageReport.objects.exists() and not EvidenceStill.objects.exists()
 
 
@@ -134,7 +134,7 @@ def test_huge_or_corrupt_multipart_stills_are_refused(licence, buyer, settings):
     huge = client.post(REPORTS, multipart(licence, [photo("obama.jpg")]), format="multipart")  # 175 kB
     assert huge.status_code == 400 and huge.json()["code"] == "invalid_stills"
     corrupt = client.post(REPORTS, multipart(licence, [b"GIF89a not really"]), format="multipart")
-    assert corrupt.status_code == 400 and "stills" in corrupt.json()["errors"]
+    assert corrupt.status_code == 400 and "stills" in corrupt.json()["fields"]
     too_many = client.post(REPORTS, multipart(licence, [photo("obama2.jpg")] * 11), format="multipart")
     assert too_many.status_code == 400 and too_many.json()["code"] == "invalid_stills"
     assert not UsageReport.objects.exists() and not EvidenceStill.objects.exists()
@@ -160,7 +160,7 @@ def test_reject_needs_a_reason_and_opens_a_dispute_a_moderator_resolves(
     ref = file_json(api(buyer), licence, django_capture_on_commit_callbacks).json()["reference"]
     seller = api(licence.seller)
     blank = seller.post(f"{REPORTS}{ref}/reject/", {"reason": ""}, format="json")
-    assert blank.status_code == 400 and "reason" in blank.json()["errors"]
+    assert blank.status_code == 400 and "reason" in blank.json()["fields"]
     assert not Dispute.objects.exists()
     rejected = seller.post(f"{REPORTS}{ref}/reject/", {"reason": "Not the drama I agreed to"}, format="json")
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
@@ -228,7 +228,7 @@ def test_dispute_attachments_json_and_limits(licence, buyer):
     )
     assert bad.status_code == 400 and bad.json()["code"] == "invalid_attachments"
     no_reason = client.post(DISPUTES, {"licence": licence.reference, "reasons": " "}, format="json")
-    assert no_reason.status_code == 400 and "reasons" in no_reason.json()["errors"]
+    assert no_reason.status_code == 400 and "reasons" in no_reason.json()["fields"]
     assert not Dispute.objects.exists()
     ok = client.post(
         DISPUTES, {"licence": licence.reference, "reasons": "x", "attachments": [item]}, format="json"

@@ -13,7 +13,7 @@ from urllib.request import Request, urlopen
 
 import pytest
 
-from marketplace.money import Money
+from kernel.money import Money
 
 HERE = Path(__file__).resolve().parent
 STRIPE_KEY = "sk_test_face_market_local"  # the platform's key (the gateway under test)

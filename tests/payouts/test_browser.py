@@ -2,7 +2,7 @@
 
 import pytest
 
-from marketplace.money import Money
+from kernel.money import Money
 from payouts.models import EscrowHold, GatewayPayment, PayoutAccount
 from payouts.services import payment_session_create
 from payouts.state import HoldStatus, PaymentStatus, PayoutAccountStatus

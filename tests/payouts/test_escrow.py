@@ -2,7 +2,8 @@
 
 import pytest
 
-from marketplace.money import Money
+from kernel.money import Money
+from kernel.transitions import history
 from payouts.exceptions import (
     HoldNotPending,
     IdempotencyConflict,
@@ -17,7 +18,6 @@ from payouts.models import (
     LedgerTransaction,
     Refund,
     SandboxRecord,
-    StatusChange,
     Transfer,
 )
 from payouts.selectors import account_balance, hold_status, seller_earnings
@@ -120,7 +120,7 @@ def test_release_is_exactly_once(sandbox_hold, buyer, seller):
     with pytest.raises(HoldNotPending):
         escrow_refund(reference="LIC-3", amount=fen(100), reason="too late", idempotency_key="r")
     assert LedgerTransaction.objects.filter(kind=LedgerTransaction.Kind.RELEASE).count() == 1
-    ends = StatusChange.objects.filter(entity="fm_payouts.EscrowHold", entity_id=first.pk)
+    ends = history(first)
     assert list(ends.values_list("to_status", flat=True)) == [HoldStatus.RELEASED]
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from marketplace.money import Money
+from kernel.money import Money
 from payouts.exceptions import IdempotencyConflict, InsufficientFunds, NotReversible, UnbalancedTransaction
 from payouts.models import LedgerAccount, LedgerLeg, LedgerTransaction
 from payouts.selectors import account_balance, balances_by_account

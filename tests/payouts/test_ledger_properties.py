@@ -11,15 +11,17 @@ from collections import defaultdict
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from hypothesis import HealthCheck, assume, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from marketplace.conf import market_settings
-from marketplace.money import Money
+from kernel.models import StatusChange as KernelStatusChange
+from kernel.money import Money
+from payouts.conf import payouts_settings
 from payouts.exceptions import HoldNotPending, InsufficientFunds, NotReversible
-from payouts.models import EscrowHold, LedgerAccount, LedgerLeg, LedgerTransaction, StatusChange, Transfer
+from payouts.models import EscrowHold, LedgerAccount, LedgerLeg, LedgerTransaction, Transfer
 from payouts.selectors import balances_by_account, ledger_totals_by_currency, unbalanced_transaction_ids
 from payouts.services import (
     commission_split,
@@ -104,7 +106,7 @@ class EscrowLedgerMachine(RuleBasedStateMachine):
             return
         assert hold.status == HoldStatus.PENDING and remaining > 0
         commission, rest = commission_split(
-            Money(remaining, hold.currency), market_settings.PLATFORM_COMMISSION_BPS
+            Money(remaining, hold.currency), payouts_settings.PLATFORM_COMMISSION_BPS
         )
         self.move(
             hold.currency, revenue=commission.amount, payable=rest.amount, **{hold.account.code: -remaining}
@@ -201,10 +203,10 @@ class EscrowLedgerMachine(RuleBasedStateMachine):
     @invariant()
     def holds_end_at_most_once_and_ended_holds_hold_nothing(self):
         ends = defaultdict(int)
-        for entity_id in StatusChange.objects.filter(entity="fm_payouts.EscrowHold").values_list(
-            "entity_id", flat=True
-        ):
-            ends[entity_id] += 1
+        for object_id in KernelStatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(EscrowHold)
+        ).values_list("object_id", flat=True):
+            ends[int(object_id)] += 1
         for hold in EscrowHold.objects.all():
             assert ends[hold.pk] == (0 if hold.status == HoldStatus.PENDING else 1)
             balance = balances_by_account([hold.account_id]).get(hold.account_id, 0)

@@ -10,9 +10,10 @@ import threading
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from marketplace.money import Money
+from kernel.money import Money
+from kernel.transitions import history
 from payouts.exceptions import HoldNotPending, InsufficientFunds
-from payouts.models import EscrowHold, LedgerAccount, LedgerTransaction, Refund, StatusChange
+from payouts.models import EscrowHold, LedgerAccount, LedgerTransaction, Refund
 from payouts.selectors import account_balance, unbalanced_transaction_ids
 from payouts.services import (
     Leg,
@@ -125,7 +126,7 @@ def test_many_concurrent_releases_release_exactly_once(buyer, seller):
     assert len(oks) == 1, results
     assert all(isinstance(e, HoldNotPending) for e in errors), errors
     assert LedgerTransaction.objects.filter(kind=LedgerTransaction.Kind.RELEASE).count() == 1
-    assert StatusChange.objects.filter(entity="fm_payouts.EscrowHold", entity_id=hold.pk).count() == 1
+    assert history(hold).count() == 1
     assert account_balance(hold.account).amount == 0
     assert_ledger_healthy()
 
@@ -146,7 +147,7 @@ def test_concurrent_releases_and_refunds_on_one_hold(buyer, seller):
     assert all(isinstance(e, HoldNotPending | InsufficientFunds) for e in errors), errors
     hold.refresh_from_db()
     assert hold.status in (HoldStatus.RELEASED, HoldStatus.VOIDED)
-    assert StatusChange.objects.filter(entity="fm_payouts.EscrowHold", entity_id=hold.pk).count() == 1
+    assert history(hold).count() == 1
     refunded = sum(Refund.objects.filter(hold=hold).values_list("amount", flat=True))
     released = -sum(
         leg.amount

@@ -13,7 +13,7 @@ import pytest
 import requests
 import stripe
 
-from marketplace.money import Money
+from kernel.money import Money
 from payouts.exceptions import HoldNotPending
 from payouts.gateways import get_gateway
 from payouts.gateways.base import GatewayError

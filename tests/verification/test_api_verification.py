@@ -101,7 +101,7 @@ def test_photo_errors_are_code_and_message(started, seller, photo):
     url = f"{API}/enrollments/{started.pk}/photos/"
     corrupt = client.post(url, {"photo": upload("x.jpg", b"\xff\xd8\xff\xe0 broken")}, format="multipart")
     assert corrupt.status_code == 400
-    assert set(corrupt.json()) == {"code", "message"} and corrupt.json()["code"] == "corrupt_image"
+    assert set(corrupt.json()) == {"code", "message", "fields"} and corrupt.json()["code"] == "corrupt_image"
     pdf = client.post(url, {"photo": upload("x.jpg", b"%PDF-1.4 ...", "image/jpeg")}, format="multipart")
     assert pdf.json()["code"] == "unsupported_format"
     crowd = client.post(url, {"photo": upload("x.jpg", photo("two_people.jpg"))}, format="multipart")

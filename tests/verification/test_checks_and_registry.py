@@ -52,7 +52,7 @@ def test_default_configuration_passes_every_check():
 def test_engine_path_that_does_not_import_is_e001(settings):
     settings.FACE_MARKET = {"FACE_ENGINE": "verification.engines.nowhere.Engine"}
     assert ids(check_face_engine()) == ["verification.E001"]
-    settings.FACE_MARKET = {"FACE_ENGINE": "marketplace.money.Money"}  # importable, not an engine
+    settings.FACE_MARKET = {"FACE_ENGINE": "kernel.money.Money"}  # importable, not an engine
     assert ids(check_face_engine()) == ["verification.E001"]
 
 

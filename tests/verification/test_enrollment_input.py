@@ -9,12 +9,12 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
+from kernel.transitions import TransitionConflict, TransitionNotAllowed, history, transition
 from verification import services
 from verification.consent import current_version
 from verification.errors import VerificationError
-from verification.models import BiometricConsent, Enrollment, EnrollmentEvent, LivenessFrame, ReferencePhoto
+from verification.models import BiometricConsent, Enrollment, LivenessFrame, ReferencePhoto
 from verification.state import EnrollmentStatus as S
-from verification.state import IllegalTransition, transition
 
 pytestmark = pytest.mark.django_db
 
@@ -209,13 +209,14 @@ def test_frames_before_a_challenge_are_refused(started, seller):
 
 def test_transitions_are_conditional_and_leave_history(started):
     stale = Enrollment.objects.get(pk=started.pk)
-    assert transition(started, to=S.EXPIRED, note="test")
-    assert not transition(stale, to=S.CHALLENGE_ISSUED)  # the row moved on: the stale copy loses
+    transition(started, to=S.EXPIRED, reason="test")
+    with pytest.raises(TransitionConflict):  # the row moved on: the stale copy loses
+        transition(stale, to=S.CHALLENGE_ISSUED)
     assert Enrollment.objects.get(pk=started.pk).status == S.EXPIRED
-    with pytest.raises(IllegalTransition):
+    with pytest.raises(TransitionNotAllowed):
         transition(started, to=S.VERIFIED)
-    history = EnrollmentEvent.objects.filter(enrollment=started).values_list("from_status", "to_status")
-    assert list(history) == [("", S.PHOTOS), (S.PHOTOS, S.EXPIRED)]
+    moves = history(started).values_list("from_status", "to_status")
+    assert list(moves) == [("", S.PHOTOS), (S.PHOTOS, S.EXPIRED)]
 
 
 def test_services_refuse_an_actor_who_does_not_own_the_enrollment(started, make_user):

@@ -8,11 +8,6 @@ from ..models import Enrollment, FaceMatchFlag, ProtectedPerson
 from ..reasons import reason_text
 
 
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-
-
 class ConsentSerializer(serializers.Serializer):
     version = serializers.CharField()
     text = serializers.CharField()

@@ -6,15 +6,15 @@ contains it). Refusals are ``{"code", "message"}`` with a 4xx status.
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.generics import get_object_or_404  # a bad id is a 404, not a 500
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from marketplace.conf import market_settings
+from kernel.api import ErrorSerializer, PluginAPIMixin, PluginAPIView
+from verification.conf import verification_settings
 
 from .. import selectors, services
 from ..consent import consent_text, current_version
@@ -26,7 +26,6 @@ from .serializers import (
     ConsentAcceptSerializer,
     ConsentSerializer,
     EnrollmentSerializer,
-    ErrorSerializer,
     FaceMatchFlagSerializer,
     FramesUploadSerializer,
     PhotoSerializer,
@@ -56,24 +55,11 @@ class IsModerator(BasePermission):
         return can_moderate(request.user)
 
 
-def error_response(exc: VerificationError) -> Response:
-    return Response({"code": exc.code, "message": exc.message}, status=exc.status)
-
-
-class RefusalsAsErrors:
-    """Turns a service's VerificationError into its {code, message} response."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, VerificationError):
-            return error_response(exc)
-        return super().handle_exception(exc)
-
-
 def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-class ConsentView(RefusalsAsErrors, APIView):
+class ConsentView(PluginAPIView):
     """The biometric consent text in force, whether the user accepted it; accept it; withdraw it."""
 
     permission_classes = [IsSeller]
@@ -110,7 +96,7 @@ class ConsentView(RefusalsAsErrors, APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class EnrollmentListView(RefusalsAsErrors, generics.ListAPIView):
+class EnrollmentListView(PluginAPIMixin, generics.ListAPIView):
     """The user's enrollments (newest first); POST starts one (needs the current consent)."""
 
     serializer_class = EnrollmentSerializer
@@ -125,7 +111,7 @@ class EnrollmentListView(RefusalsAsErrors, generics.ListAPIView):
         return Response(EnrollmentSerializer(enrollment).data, status=status.HTTP_201_CREATED)
 
 
-class EnrollmentDetailView(generics.RetrieveAPIView):
+class EnrollmentDetailView(PluginAPIMixin, generics.RetrieveAPIView):
     """One enrollment's status and, once decided, the verdict with its reasons (poll this)."""
 
     serializer_class = EnrollmentSerializer
@@ -135,7 +121,7 @@ class EnrollmentDetailView(generics.RetrieveAPIView):
         return selectors.enrollments_visible_to(self.request.user)
 
 
-class _EnrollmentActionView(RefusalsAsErrors, APIView):
+class _EnrollmentActionView(PluginAPIView):
     permission_classes = [IsSeller]
 
     def enrollment(self, pk: int):
@@ -180,9 +166,9 @@ class FramesView(_EnrollmentActionView):
     def post(self, request, pk: int):
         enrollment = self.enrollment(pk)
         uploads = request.FILES.getlist("frames")
-        if len(uploads) > int(market_settings.LIVENESS_FRAMES_MAX):
+        if len(uploads) > int(verification_settings.LIVENESS_FRAMES_MAX):
             raise refused("too_many_frames")
-        limit = int(market_settings.LIVENESS_FRAME_MAX_BYTES)
+        limit = int(verification_settings.LIVENESS_FRAME_MAX_BYTES)
         if any(upload.size > limit for upload in uploads):
             raise refused("frame_too_large")
         enrollment = services.liveness_frames_submit(
@@ -195,7 +181,7 @@ class FramesView(_EnrollmentActionView):
         return Response(EnrollmentSerializer(enrollment).data, status=status.HTTP_202_ACCEPTED)
 
 
-class FlagListView(generics.ListAPIView):
+class FlagListView(PluginAPIMixin, generics.ListAPIView):
     """Face-match flags (moderators): which enrollment matched which template, with the scores."""
 
     serializer_class = FaceMatchFlagSerializer
@@ -209,7 +195,7 @@ class FlagListView(generics.ListAPIView):
         return queryset
 
 
-class FlagDetailView(generics.RetrieveAPIView):
+class FlagDetailView(PluginAPIMixin, generics.RetrieveAPIView):
     serializer_class = FaceMatchFlagSerializer
     permission_classes = [IsModerator]
 
@@ -217,7 +203,7 @@ class FlagDetailView(generics.RetrieveAPIView):
         return selectors.flags_visible_to(self.request.user)
 
 
-class ProtectedPersonListView(RefusalsAsErrors, generics.ListAPIView):
+class ProtectedPersonListView(PluginAPIMixin, generics.ListAPIView):
     """The protected-person registry (moderators): list, and POST to add a person."""
 
     serializer_class = ProtectedPersonSerializer
@@ -234,7 +220,7 @@ class ProtectedPersonListView(RefusalsAsErrors, generics.ListAPIView):
         return Response(ProtectedPersonSerializer(person).data, status=status.HTTP_201_CREATED)
 
 
-class ProtectedPersonDetailView(generics.RetrieveAPIView):
+class ProtectedPersonDetailView(PluginAPIMixin, generics.RetrieveAPIView):
     serializer_class = ProtectedPersonSerializer
     permission_classes = [IsModerator]
 
@@ -242,7 +228,7 @@ class ProtectedPersonDetailView(generics.RetrieveAPIView):
         return selectors.protected_persons()
 
 
-class ProtectedFaceView(RefusalsAsErrors, APIView):
+class ProtectedFaceView(PluginAPIView):
     """Add a photo of a protected person (multipart ``photo``); only its template is kept."""
 
     permission_classes = [IsModerator]

@@ -6,11 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from kernel.transitions import transition
+
 from ..consent import consent_text, current_version
 from ..errors import refused
 from ..models import BiometricConsent, Enrollment, FaceTemplate
 from ..permissions import can_enroll
-from ..state import ACTIVE_STATUSES, EnrollmentStatus, transition
+from ..state import ACTIVE_STATUSES, EnrollmentStatus
 from .retention import raw_captures_delete
 from .templates import face_template_withdraw
 
@@ -54,7 +56,7 @@ def biometric_consent_withdraw(*, user) -> int:
         user=user, status__in=sorted(ACTIVE_STATUSES | {EnrollmentStatus.VERIFIED})
     )
     for enrollment in ending:
-        transition(enrollment, to=EnrollmentStatus.WITHDRAWN, actor=user, note="consent withdrawn")
+        transition(enrollment, to=EnrollmentStatus.WITHDRAWN, actor=user, reason="consent withdrawn")
     for enrollment in Enrollment.objects.filter(user=user, captures_purged_at=None):
         raw_captures_delete(enrollment=enrollment)
     for template in FaceTemplate.objects.filter(subject_user=user):

@@ -22,7 +22,8 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from marketplace.conf import market_settings
+from kernel.transitions import TransitionConflict, transition
+from verification.conf import verification_settings
 
 from ..engine_registry import get_face_engine, get_face_index
 from ..engines.base import FaceEngine
@@ -30,7 +31,7 @@ from ..errors import VerificationError
 from ..liveness import decide
 from ..models import Enrollment, FaceMatchFlag, FaceTemplate
 from ..photos import decode_frame, photo_embedding
-from ..state import EnrollmentStatus, transition
+from ..state import EnrollmentStatus
 from .retention import raw_captures_delete
 from .templates import face_template_enroll
 
@@ -50,7 +51,9 @@ def enrollment_decide(*, enrollment_id: int) -> Enrollment | None:
         return None
     if enrollment.status == S.FRAMES_UPLOADED:
         with transaction.atomic():
-            if not transition(enrollment, to=S.DECIDING, note="decision started"):
+            try:
+                transition(enrollment, to=S.DECIDING, reason="decision started")
+            except TransitionConflict:  # another worker took it (or the seller withdrew)
                 enrollment.refresh_from_db()
     if enrollment.status != S.DECIDING:
         return enrollment  # decided, withdrawn or not ready: nothing to do
@@ -83,7 +86,7 @@ def enrollment_decide(*, enrollment_id: int) -> Enrollment | None:
                 _flag(locked, hit, evidence, engine)
             kinds = {hit.kind for hit, _e in matches.values()}
             reasons = [*(_MATCH_REASON[k] for k in sorted(kinds)), *reasons]
-            transition(locked, to=S.BLOCKED, reasons=reasons, note="face index match", **fields)
+            transition(locked, to=S.BLOCKED, reasons=reasons, reason="face index match", **fields)
         elif reasons:
             transition(locked, to=S.REJECTED, reasons=reasons, **fields)
         else:
@@ -95,7 +98,7 @@ def enrollment_decide(*, enrollment_id: int) -> Enrollment | None:
                 subject_user=locked.user,
                 source_enrollment=locked,
             )
-        if float(market_settings.RAW_CAPTURE_RETENTION_HOURS) <= 0:
+        if float(verification_settings.RAW_CAPTURE_RETENTION_HOURS) <= 0:
             raw_captures_delete(enrollment=locked)
     logger.info("enrollment %s decided: %s", locked.pk, locked.status)  # status only, never scores
     return locked

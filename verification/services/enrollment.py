@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.conf import market_settings
+from kernel.transitions import history_record, transition
+from verification.conf import verification_settings
 
 from ..consent import current_version
 from ..engine_registry import get_face_engine
@@ -19,7 +20,7 @@ from ..liveness import challenge_actions
 from ..models import BiometricConsent, Enrollment, FaceMatchFlag, LivenessFrame, ReferencePhoto
 from ..permissions import can_enroll
 from ..photos import check_frame, photo_clean
-from ..state import ACTIVE_STATUSES, EnrollmentStatus, transition
+from ..state import ACTIVE_STATUSES, EnrollmentStatus
 
 S = EnrollmentStatus
 
@@ -52,7 +53,7 @@ def enrollment_start(*, user) -> Enrollment:
             enrollment = Enrollment.objects.create(user=user, consent=consent)
     except IntegrityError:  # a second tab started one at the same moment (fm_ver_one_active_enrollment)
         return Enrollment.objects.get(user=user, status__in=sorted(ACTIVE_STATUSES))
-    enrollment.events.create(from_status="", to_status=enrollment.status, actor=user, note="started")
+    history_record(enrollment, from_status="", to_status=enrollment.status, actor=user, reason="started")
     return enrollment
 
 
@@ -87,7 +88,7 @@ def liveness_challenge_issue(*, enrollment: Enrollment, actor) -> Enrollment:
     _require_owner(enrollment, actor)
     locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     _require_step(locked, S.PHOTOS, S.CHALLENGE_ISSUED)
-    if locked.reference_photos.count() < int(market_settings.REFERENCE_PHOTOS_MIN):
+    if locked.reference_photos.count() < int(verification_settings.REFERENCE_PHOTOS_MIN):
         raise refused("too_few_photos")
     now = timezone.now()
     transition(
@@ -97,7 +98,8 @@ def liveness_challenge_issue(*, enrollment: Enrollment, actor) -> Enrollment:
         challenge_actions=list(challenge_actions(_challenge_rng())),
         challenge_nonce=secrets.token_urlsafe(32),
         challenge_issued_at=now,
-        challenge_expires_at=now + timedelta(seconds=int(market_settings.LIVENESS_CHALLENGE_TTL_SECONDS)),
+        challenge_expires_at=now
+        + timedelta(seconds=int(verification_settings.LIVENESS_CHALLENGE_TTL_SECONDS)),
         frames_count=0,
     )
     return locked
@@ -110,7 +112,7 @@ def liveness_frames_submit(*, enrollment: Enrollment, nonce: str, frames: list[b
     checked (count, size, a decodable JPEG) before anything is written; all are stored or none.
     """
     _require_owner(enrollment, actor)
-    low, high = int(market_settings.LIVENESS_FRAMES_MIN), int(market_settings.LIVENESS_FRAMES_MAX)
+    low, high = int(verification_settings.LIVENESS_FRAMES_MIN), int(verification_settings.LIVENESS_FRAMES_MAX)
     if len(frames) > high:
         raise refused("too_many_frames")
     if len(frames) < low:
@@ -152,5 +154,5 @@ def _require_step(enrollment: Enrollment, *allowed: str) -> None:
 
 
 def _require_room_for_photo(enrollment: Enrollment) -> None:
-    if enrollment.reference_photos.count() >= int(market_settings.REFERENCE_PHOTOS_MAX):
+    if enrollment.reference_photos.count() >= int(verification_settings.REFERENCE_PHOTOS_MAX):
         raise refused("too_many_photos")

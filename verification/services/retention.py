@@ -8,10 +8,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from marketplace.conf import market_settings
+from kernel.transitions import TransitionConflict, transition
+from verification.conf import verification_settings
 
 from ..models import Enrollment, LivenessFrame, ReferencePhoto
-from ..state import DECIDED_STATUSES, EnrollmentStatus, transition
+from ..state import DECIDED_STATUSES, EnrollmentStatus
 
 
 @transaction.atomic
@@ -30,7 +31,7 @@ def raw_captures_purge(*, now=None) -> int:
     task's work when the retention is not 0), and expire abandoned enrollments. Returns captures deleted."""
     now = now or timezone.now()
     enrollments_expire_abandoned(now=now)
-    cutoff = now - timedelta(hours=float(market_settings.RAW_CAPTURE_RETENTION_HOURS))
+    cutoff = now - timedelta(hours=float(verification_settings.RAW_CAPTURE_RETENTION_HOURS))
     due = (
         Enrollment.objects.filter(captures_purged_at=None)
         .exclude(status__in=_undecided())
@@ -47,16 +48,19 @@ def raw_captures_purge(*, now=None) -> int:
 def enrollments_expire_abandoned(*, now=None) -> int:
     """Enrollments left before the camera step for ENROLLMENT_ABANDONED_HOURS expire; their photos go."""
     now = now or timezone.now()
-    cutoff = now - timedelta(hours=float(market_settings.ENROLLMENT_ABANDONED_HOURS))
+    cutoff = now - timedelta(hours=float(verification_settings.ENROLLMENT_ABANDONED_HOURS))
     expired = 0
     stale = Enrollment.objects.filter(
         status__in=[EnrollmentStatus.PHOTOS, EnrollmentStatus.CHALLENGE_ISSUED], updated_at__lte=cutoff
     )
     for enrollment in stale:
         with transaction.atomic():
-            if transition(enrollment, to=EnrollmentStatus.EXPIRED, note="abandoned"):
-                raw_captures_delete(enrollment=enrollment)
-                expired += 1
+            try:
+                transition(enrollment, to=EnrollmentStatus.EXPIRED, reason="abandoned")
+            except TransitionConflict:  # the seller went on with it meanwhile
+                continue
+            raw_captures_delete(enrollment=enrollment)
+            expired += 1
     return expired
 
 

@@ -1,6 +1,6 @@
 """Moderators' decisions about verification's own records: face-match flags and re-verification.
 
-Moderation is orchestrated above this app (``marketplace``): it calls these services when it decides a
+Moderation is orchestrated above this app (the deal app): it calls these services when it decides a
 case; verification never calls up. Both are idempotent, so a retried decision changes nothing more.
 """
 
@@ -10,10 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.transitions import transition
+
 from ..errors import VerificationError
 from ..models import Enrollment, FaceMatchFlag, FaceTemplate
 from ..permissions import can_moderate
-from ..state import EnrollmentStatus, transition
+from ..state import EnrollmentStatus
 from .templates import face_template_withdraw
 
 FLAG_OUTCOMES = frozenset({FaceMatchFlag.Status.CONFIRMED, FaceMatchFlag.Status.DISMISSED})
@@ -77,10 +79,13 @@ def reverification_require(*, user, reason: str, actor=None) -> int:
     verified = Enrollment.objects.select_for_update().filter(user=user, status=EnrollmentStatus.VERIFIED)
     moved = 0
     for enrollment in verified:
-        if transition(
-            enrollment, to=EnrollmentStatus.REVERIFY, actor=actor, note=f"re-verification required: {reason}"
-        ):
-            moved += 1
+        transition(
+            enrollment,
+            to=EnrollmentStatus.REVERIFY,
+            actor=actor,
+            reason=f"re-verification required: {reason}",
+        )
+        moved += 1  # the rows are locked: no one else can move them meanwhile
     templates = FaceTemplate.objects.filter(subject_user=user, kind=FaceTemplate.Kind.SELLER, is_active=True)
     for template in templates:
         face_template_withdraw(template=template)

@@ -4,6 +4,10 @@ No floats anywhere: a float given where an amount is expected raises ``TypeError
 Arithmetic between different currencies raises ``CurrencyMismatch``. Scaling by a
 non-integer factor needs an explicit rounding mode, and splitting uses largest-remainder
 allocation so the parts always add up to the whole, to the fen.
+
+The default currency is the ``CURRENCY`` setting (``FACE_MARKET["CURRENCY"]``, CNY unless set);
+models store money as an integer column plus a currency column and expose it through
+:class:`MoneyAttribute`, the one way every model reads and writes an amount as ``Money``.
 """
 
 from __future__ import annotations
@@ -68,23 +72,32 @@ def _round_fraction(value: Fraction, rounding: str) -> int:
     return floor if floor % 2 == 0 else floor + 1
 
 
+def default_currency() -> str:
+    """The site's currency (``FACE_MARKET["CURRENCY"]``); also the default of every currency column."""
+    from .conf import kernel_settings
+
+    return kernel_settings.CURRENCY
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     amount: int  # minor units
-    currency: str = "CNY"
+    currency: str = ""  # empty: the configured default currency
 
     def __post_init__(self) -> None:
         _check_int(self.amount, "Money.amount")
+        if not self.currency:
+            object.__setattr__(self, "currency", default_currency())
         currency_exponent(self.currency)
 
     # -- construction ------------------------------------------------------------------------
 
     @classmethod
-    def zero(cls, currency: str = "CNY") -> Money:
+    def zero(cls, currency: str = "") -> Money:
         return cls(0, currency)
 
     @classmethod
-    def from_major(cls, value: str | int | Decimal, currency: str = "CNY") -> Money:
+    def from_major(cls, value: str | int | Decimal, currency: str = "") -> Money:
         """``Money.from_major("100.00", "CNY")`` -> 10000 fen. Refuses sub-minor precision."""
         if isinstance(value, float):
             raise TypeError("Money.from_major does not accept floats; pass a str or Decimal")
@@ -94,6 +107,7 @@ class Money:
             raise ValueError(f"Not an amount: {value!r}") from exc
         if not dec.is_finite():
             raise ValueError(f"Not an amount: {value!r}")
+        currency = currency or default_currency()
         minor = dec.scaleb(currency_exponent(currency))
         if minor != minor.to_integral_value():
             raise ValueError(f"{value!r} has more precision than {currency} allows")
@@ -186,8 +200,52 @@ def _babel_locale(language_code: str) -> str:
     return code.split("_")[0] or "en"
 
 
-def money_sum(amounts: Iterable[Money], currency: str) -> Money:
+def money_sum(amounts: Iterable[Money], currency: str = "") -> Money:
     total = Money.zero(currency)
     for amount in amounts:
         total += amount
     return total
+
+
+class MoneyAttribute:
+    """A model attribute that reads and writes an integer minor-units column as ``Money``.
+
+    ``price = MoneyAttribute("annual_price_minor")`` next to ``annual_price_minor`` and ``currency``
+    columns: ``obj.price`` is ``Money`` (or ``None`` when the column is null), and assigning a
+    ``Money`` sets both columns. No column changes, so it needs no migration. The currency may live on
+    a related row (``MoneyAttribute("top_up_minor", "licence.currency")``); assigning then checks it.
+    """
+
+    def __init__(self, amount_field: str, currency_field: str = "currency"):
+        self.amount_field = amount_field
+        self.currency_field = currency_field
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        amount = getattr(obj, self.amount_field)
+        if amount is None:
+            return None
+        return Money(int(amount), self._currency(obj) or default_currency())
+
+    def _currency(self, obj) -> str:
+        value = obj
+        for part in self.currency_field.split("."):
+            value = getattr(value, part)
+        return value
+
+    def __set__(self, obj, value: Money | None) -> None:
+        if value is None:
+            setattr(obj, self.amount_field, None)
+            return
+        if not isinstance(value, Money):
+            raise TypeError(f"{self.name} takes Money, not {type(value).__name__}")
+        if "." in self.currency_field:
+            if value.currency != self._currency(obj):
+                raise CurrencyMismatch(f"{self.name} is in {self._currency(obj)}, not {value.currency}")
+        else:
+            setattr(obj, self.currency_field, value.currency)
+        setattr(obj, self.amount_field, value.amount)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class KernelConfig(AppConfig):
+    name = "kernel"
+    label = "fm_kernel"  # prefixed so it never clashes with a host site's app
+    verbose_name = _("Face market kernel")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks, conf  # noqa: F401  (registers the system checks and settings)

@@ -1,0 +1,16 @@
+"""The listings app's settings (keys of ``FACE_MARKET``), read lazily through the kernel."""
+
+from typing import Any
+
+from kernel.conf import AppSettings
+
+DEFAULTS: dict[str, Any] = {
+    "LISTING_PHOTO_MAX_BYTES": 10 * 1024 * 1024,  # a portfolio photo upload
+    "LISTING_PHOTO_MAX_PIXELS": 40_000_000,  # refused before decoding: decompression bombs
+    "LISTING_PREVIEW_MAX_PX": 640,  # longest side of a public, watermarked preview
+    "LISTING_PREVIEW_WATERMARK": "FACE MARKET PREVIEW",
+    "CATALOGUE_PAGE_SIZE": 24,
+    "QUOTE_REQUEST_VALID_DAYS": 14,  # how long a seller's answer to a price-on-request stays valid
+}
+
+listings_settings = AppSettings("listings", DEFAULTS)

@@ -1,0 +1,27 @@
+"""The verification app's settings (keys of ``FACE_MARKET``), read lazily through the kernel."""
+
+from typing import Any
+
+from kernel.conf import AppSettings
+
+DEFAULTS: dict[str, Any] = {
+    "FACE_ENGINE": "verification.engines.dlib_engine.DlibFaceEngine",
+    "FACE_ENGINE_OPTIONS": {},
+    "FACE_INDEX_BACKEND": "verification.index.exact.ExactFaceIndex",
+    "FACE_MODEL_DIR": "",
+    "FACE_MODEL_LICENCE_CONFIRMED": False,
+    "FACE_EXECUTION_PROVIDERS": ["CUDAExecutionProvider", "CPUExecutionProvider"],
+    "BIOMETRIC_CONSENT_VERSION": "2026-11",
+    "RAW_CAPTURE_RETENTION_HOURS": 0,  # raw photos and frames go as soon as a verdict exists
+    "LIVENESS_CHALLENGE_TTL_SECONDS": 180,
+    "REFERENCE_PHOTOS_MIN": 1,  # reference (listing) photos a seller uploads before the camera step
+    "REFERENCE_PHOTOS_MAX": 5,
+    "LIVENESS_FRAMES_MIN": 12,  # JPEG frames the webcam page uploads for one challenge
+    "LIVENESS_FRAMES_MAX": 60,
+    "LIVENESS_FRAME_MAX_BYTES": 600_000,
+    "ENROLLMENT_ABANDONED_HOURS": 24,  # an undecided enrollment expires and its captures go
+}
+
+verification_settings = AppSettings(
+    "verification", DEFAULTS, import_strings={"FACE_ENGINE", "FACE_INDEX_BACKEND"}
+)
