@@ -13,6 +13,9 @@ class MarketplaceConfig(AppConfig):
         from . import checks  # noqa: F401  (registers the system checks)
         from .services import role_groups_sync
 
+        if self.apps.is_installed("django.contrib.admin"):  # autodiscover imports marketplace.admin only
+            from .webhooks import admin as _webhooks_admin  # noqa: F401
+
         # Like django.contrib.auth's create_permissions: keep the role groups in step with the code.
         post_migrate.connect(_sync_roles_after_migrate, sender=self, dispatch_uid="fm_role_groups_sync")
         self._role_groups_sync = role_groups_sync
