@@ -18,6 +18,7 @@ from .services import (
 
 
 class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     event_types = forms.MultipleChoiceField(
         label=_("event types"),
         choices=[(name, event.label) for name, event in EVENT_TYPES.items()],

@@ -92,6 +92,8 @@ def http_post(url: str, *, body: bytes, headers: dict[str, str], timeout: float)
         if not outcome.ok:
             outcome.error = DeliveryError.HTTP_STATUS
         return outcome
+    except urllib3.exceptions.NewConnectionError as exc:  # before TimeoutError: urllib3 derives it from that
+        return HttpOutcome(error=DeliveryError.CONNECTION, detail=str(exc)[:300])
     except (urllib3.exceptions.TimeoutError, TimeoutError) as exc:
         return HttpOutcome(error=DeliveryError.TIMEOUT, detail=str(exc)[:300])
     except (urllib3.exceptions.HTTPError, OSError) as exc:
