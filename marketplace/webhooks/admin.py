@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .events import EVENT_TYPES
@@ -20,7 +21,7 @@ from .services import (
 class WebhookEndpointForm(forms.ModelForm):
     url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     event_types = forms.MultipleChoiceField(
-        label=_("event types"),
+        label=capfirst(WebhookEndpoint._meta.get_field("event_types").verbose_name),
         choices=[(name, event.label) for name, event in EVENT_TYPES.items()],
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -91,6 +92,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):  # the log the host reads stays whole
+        return False
+
 
 @admin.register(WebhookMessage)
 class WebhookMessageAdmin(ReadOnlyAdmin):
@@ -121,7 +125,7 @@ class AttemptInline(admin.TabularInline):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
-    list_display = ("message", "endpoint", "status", "attempt_count", "last_status_code", "next_attempt_at")
+    list_display = ("__str__", "message", "endpoint", "status", "attempt_count", "last_status_code")
     list_filter = ("status", "last_error")
     search_fields = ("message__event_id", "endpoint__url")
     readonly_fields = (

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 LICENCE_FIELDS = {
     "licence": "the licence reference",
-    "status": "active, revoked or expired (suspended: the status the licence system reports)",
+    "status": "the licence status: active, revoked, expired (suspended once licences can be)",
     "listing": "the listing id",
     "buyer": "the buyer's user id",
     "seller": "the seller's user id",

@@ -70,7 +70,10 @@ class WebhookMessage(models.Model):
         indexes = [models.Index(fields=["subject", "sequence"], name="fm_webhook_message_subject")]
 
     def __str__(self) -> str:
-        return f"{self.event_type} {self.event_id}"
+        from .events import EVENT_TYPES
+
+        event = EVENT_TYPES.get(self.event_type)
+        return f"{event.label if event else self.event_type} ({self.event_id})"
 
 
 class WebhookSubjectSequence(models.Model):
@@ -90,7 +93,7 @@ class DeliveryStatus(models.TextChoices):
 
 
 class DeliveryError(models.TextChoices):
-    NONE = "", _("None")
+    NONE = "", _("No error")
     HTTP_STATUS = "http_status", _("The receiver answered with an error status")
     TIMEOUT = "timeout", _("The receiver did not answer in time")
     CONNECTION = "connection", _("The receiver could not be reached")
@@ -118,7 +121,7 @@ class WebhookDelivery(models.Model):
     last_error = models.CharField(
         _("last error"), max_length=20, choices=DeliveryError.choices, blank=True, default=DeliveryError.NONE
     )
-    last_error_detail = models.CharField(max_length=300, blank=True)
+    last_error_detail = models.CharField(_("error detail"), max_length=300, blank=True)
     response_excerpt = models.TextField(_("response excerpt"), blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -136,27 +139,30 @@ class WebhookDelivery(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="fm_webhook_delivery_due")]
 
     def __str__(self) -> str:
-        return f"{self.message_id} -> {self.endpoint_id} ({self.status})"
+        return _("Delivery %(id)s") % {"id": self.pk}
 
 
 class WebhookDeliveryAttempt(models.Model):
     """One HTTP request of a delivery: the log the host reads."""
 
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
-    number = models.PositiveIntegerField()
-    started_at = models.DateTimeField()
-    duration_ms = models.PositiveIntegerField()
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=20, choices=DeliveryError.choices, blank=True)
-    error_detail = models.CharField(max_length=300, blank=True)
-    response_excerpt = models.TextField(blank=True)
-    manual = models.BooleanField(default=False)  # the first attempt of a manual redeliver
+    number = models.PositiveIntegerField(_("attempt"))
+    started_at = models.DateTimeField(_("started"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=20, choices=DeliveryError.choices, blank=True)
+    error_detail = models.CharField(_("error detail"), max_length=300, blank=True)
+    response_excerpt = models.TextField(_("response excerpt"), blank=True)
+    #: the first attempt of a manual redeliver
+    manual = models.BooleanField(_("sent again by hand"), default=False)
 
     class Meta:
         ordering = ["delivery", "number"]
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
         constraints = [
             models.UniqueConstraint(fields=["delivery", "number"], name="fm_webhook_attempt_number"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.delivery_id} #{self.number}"
+        return _("Attempt %(number)s") % {"number": self.number}
