@@ -9,6 +9,7 @@ token, and a success ends the delivery: nothing automatic sends it again.
 
 from __future__ import annotations
 
+import http.client
 import logging
 import time
 import uuid
@@ -83,7 +84,7 @@ def http_post(url: str, *, body: bytes, headers: dict[str, str], timeout: float)
             "POST", parts.request_uri, body=body, headers=headers, redirect=False, preload_content=False
         )
         try:
-            raw = response.read(EXCERPT_READ_BYTES)
+            raw = _excerpt(response, deadline=time.monotonic() + timeout)
         finally:
             response.release_conn()
         limit = market_settings.WEBHOOK_RESPONSE_EXCERPT_CHARS
@@ -96,10 +97,21 @@ def http_post(url: str, *, body: bytes, headers: dict[str, str], timeout: float)
         return HttpOutcome(error=DeliveryError.CONNECTION, detail=str(exc)[:300])
     except (urllib3.exceptions.TimeoutError, TimeoutError) as exc:
         return HttpOutcome(error=DeliveryError.TIMEOUT, detail=str(exc)[:300])
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
+    except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as exc:
         return HttpOutcome(error=DeliveryError.CONNECTION, detail=str(exc)[:300])
     finally:
         pool.close()
+
+
+def _excerpt(response, *, deadline: float) -> bytes:
+    """The start of the answer, read until a deadline: a receiver trickling bytes cannot hold a worker."""
+    raw = b""
+    while len(raw) < EXCERPT_READ_BYTES and time.monotonic() < deadline:
+        chunk = response.read1(EXCERPT_READ_BYTES - len(raw))
+        if not chunk:
+            break
+        raw += chunk
+    return raw
 
 
 def _claim(delivery_id: int, *, now: datetime) -> str | None:

@@ -255,3 +255,39 @@ def test_an_endpoint_disabled_after_publishing_is_not_called(receiver, endpoint,
     assert delivery.status == DeliveryStatus.FAILED
     assert delivery.last_error == DeliveryError.ENDPOINT_DISABLED
     assert len(receiver.requests) == 1
+
+
+def test_a_receiver_trickling_its_answer_cannot_hold_the_worker(webhook_settings, host_staff, publish):
+    import socket
+    import threading
+    import time
+
+    from marketplace.webhooks.services import webhook_endpoint_create
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle():
+        conn, _ = listener.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+            while not stop.is_set():  # one byte every 0.1 s: never idle long enough to time out
+                try:
+                    conn.sendall(b"x")
+                except OSError:
+                    return
+                time.sleep(0.1)
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    webhook_endpoint_create(owner=host_staff, url=f"http://127.0.0.1:{listener.getsockname()[1]}/")
+    started = time.monotonic()
+    try:
+        publish()
+    finally:
+        stop.set()
+        listener.close()
+    assert time.monotonic() - started < 3
+    delivery = only_delivery()
+    assert delivery.status == DeliveryStatus.SUCCEEDED and delivery.response_excerpt.startswith("x")
