@@ -17,6 +17,8 @@ class MarketplaceConfig(AppConfig):
 
         payment_handlers_register()
         links_register()
+        if self.apps.is_installed("django.contrib.admin"):  # autodiscover imports marketplace.admin only
+            from .webhooks import admin as _webhooks_admin  # noqa: F401
 
         # Like django.contrib.auth's create_permissions: keep the role groups in step with the code.
         post_migrate.connect(_sync_roles_after_migrate, sender=self, dispatch_uid="fm_role_groups_sync")

@@ -11,6 +11,16 @@ DEFAULTS: dict[str, Any] = {
     "REVOCATION_NOTICE_DAYS": 60,
     "USAGE_REPORT_REMINDER_DAYS": 14,  # before the licence ends, a buyer with no report is reminded
     "USAGE_REPORT_OVERDUE_DAYS": 7,  # after the end with no report and money held: moderators are told
+    # outbound webhooks (marketplace/webhooks): one block, so it can move with the sub-package
+    "WEBHOOK_TIMEOUT_SECONDS": 10,  # per connect and per read of one delivery attempt
+    # wait after the 1st, 2nd, ... failed attempt (the Standard Webhooks / Svix schedule); the last repeats
+    "WEBHOOK_RETRY_SCHEDULE_SECONDS": [5, 300, 1800, 7200, 18000, 36000, 36000],
+    "WEBHOOK_RETRY_WINDOW_HOURS": 72,  # no automatic attempt later than this after the first (or a redeliver)
+    "WEBHOOK_SECRET_ROTATION_GRACE_HOURS": 24,  # the previous secret still signs for this long
+    "WEBHOOK_ALLOW_PRIVATE_URLS": False,  # private networks (and loopback) as endpoint addresses
+    "WEBHOOK_ALLOW_LOOPBACK_URLS": None,  # None: allowed only with DEBUG
+    "WEBHOOK_RESPONSE_EXCERPT_CHARS": 500,  # of a receiver's answer, kept in the delivery log
+    "WEBHOOK_SWEEP_BATCH": 200,  # due deliveries one sweeper run sends
 }
 
 market_settings = AppSettings("marketplace", DEFAULTS)

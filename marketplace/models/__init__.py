@@ -17,3 +17,10 @@ __all__ = [
     "UsageReport",
 ]
 __all__ += ["Appeal", "AuditLogEntry", "FaceClaim", "ModerationCase"]
+from ..webhooks.models import (  # noqa: E402,F401  (outbound webhooks)
+    WebhookDelivery,
+    WebhookDeliveryAttempt,
+    WebhookEndpoint,
+    WebhookMessage,
+    WebhookSubjectSequence,
+)

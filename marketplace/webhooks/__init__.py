@@ -1,0 +1,1 @@
+"""Outbound webhooks (Standard Webhooks) and the public signals hosts listen to."""
