@@ -53,6 +53,9 @@ DEFAULTS: dict[str, Any] = {
     "LISTING_PREVIEW_WATERMARK": "FACE MARKET PREVIEW",
     "CATALOGUE_PAGE_SIZE": 24,
     "QUOTE_REQUEST_VALID_DAYS": 14,  # how long a seller's answer to a price-on-request stays valid
+    # --- user experience (ux): quote-loop notifications ---
+    # dotted paths listings calls (after commit) when a quote is requested, answered or declined
+    "QUOTE_REQUEST_EVENT_HANDLERS": ["marketplace.quote_events.quote_request_event_handle"],
 }
 
 #: settings whose values are dotted paths, imported on access
