@@ -39,7 +39,8 @@ def quote_request_event_handle(payload: dict) -> None:
             user=quote_request.buyer,
             kind="quote_answered",
             message=_(
-                "The seller of “%(title)s” quoted %(price)s, valid until %(date)s. Buy it from the listing page."
+                "The seller of “%(title)s” quoted %(price)s, valid until %(date)s. "
+                "Buy it from the listing page."
             )
             % {
                 "title": listing.title,

@@ -16,9 +16,9 @@ from marketplace.conf import market_settings
 from ..errors import ExclusivityConflict, NotTheOwner, TransitionRefused
 from ..models import Listing, QuoteRequest, QuoteRequestEvent
 from ..permissions import is_buyer
+from ..quoting.events import QUOTE_ANSWERED, QUOTE_DECLINED, QUOTE_REQUESTED, quote_request_event_emit
 from ..state import QUOTE_REQUEST_TRANSITIONS, ListingStatus, QuoteRequestAction
 from ..terms import scope_clean
-from ..quoting.events import QUOTE_ANSWERED, QUOTE_DECLINED, QUOTE_REQUESTED, quote_request_event_emit
 from ._transitions import transition_apply
 from .catalogue import listing_popularity_bump
 

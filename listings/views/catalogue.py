@@ -15,9 +15,9 @@ from ..errors import ListingsError
 from ..filters import CatalogueFilterSet
 from ..forms import ScopeForm
 from ..permissions import is_buyer, owns
+from ..quoting.answered import quote_request_is_buyable, quote_requests_of_buyer_for_listing
 from ..selectors import listing_for_viewer
 from ..selectors.catalogue import catalogue_base
-from ..quoting.answered import quote_request_is_buyable, quote_requests_of_buyer_for_listing
 from ..services import listing_popularity_bump, quote_request_create
 from ..state import ListingStatus
 from ._helpers import form_errors_from, page_of
