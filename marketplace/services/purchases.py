@@ -37,6 +37,7 @@ from ..money import Money
 from ..roles import Role
 from ..selectors import user_has_role
 from ..state import ORDER_TRANSITIONS, OrderStatus, TransitionRefused, transition
+from .sale_notices import licence_sale_notify
 
 logger = logging.getLogger(__name__)
 
@@ -199,6 +200,7 @@ def licence_issue_for_payment(*, reference: str) -> Licence | None:
         ends_at=add_months(now, int(order.scope["duration_months"])),
     )
     transition(order, to=OrderStatus.LICENSED, transitions=ORDER_TRANSITIONS, reason="payment captured")
+    licence_sale_notify(licence)
     return licence
 
 
