@@ -140,9 +140,6 @@ def moderation_report_file(
     if reason not in REPORT_REASONS:
         raise ValidationError({"reason": _("Choose one of the offered reasons.")})
     details = (details or "").strip()[:2000]
-    if reason == "other" and not details:
-        # "something else" with no words tells a moderator nothing
-        raise ValidationError({"details": _("Say what is wrong with this listing.")})
     open_case = (
         ModerationCase.objects.select_for_update()
         .filter(
@@ -160,6 +157,9 @@ def moderation_report_file(
             open_case.evidence = evidence
             open_case.save(update_fields=["evidence", "updated_at"])
         return open_case
+    if reason == "other" and not details:
+        # a new case of "something else" with no words tells a moderator nothing
+        raise ValidationError({"details": _("Say what is wrong with this listing.")})
     return moderation_case_open(
         source=source,
         severity=REPORT_REASONS[reason],
