@@ -26,6 +26,18 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get install -y -qq chromium >/dev/null
 fi
 
+# --- CJK fonts (Chinese screenshots) and axe-core (accessibility checks of the browser tests) ---
+if ! fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; then
+  log "installing fonts-wqy-zenhei"
+  apt_update
+  apt-get install -y -qq fonts-wqy-zenhei >/dev/null
+fi
+if [ ! -f tests/browser_assets/node_modules/axe-core/axe.min.js ]; then
+  log "installing axe-core from the npm registry"
+  command -v npm >/dev/null 2>&1 || { apt_update; apt-get install -y -qq npm >/dev/null; }
+  (cd tests/browser_assets && npm install --no-audit --no-fund --silent)
+fi
+
 # --- pgvector ---
 if [ ! -f "/usr/share/postgresql/${PG_VERSION}/extension/vector.control" ]; then
   log "building pgvector 0.8.0 for PostgreSQL ${PG_VERSION}"

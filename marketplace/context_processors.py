@@ -1,9 +1,10 @@
 from .navigation import nav_for_roles
-from .selectors import user_roles
+from .selectors import notifications_of, user_roles
 
 
 def market_roles(request) -> dict:
     """The signed-in user's roles and the navigation they get (one entry list per role)."""
     user = getattr(request, "user", None)
     roles = user_roles(user) if user is not None else []
-    return {"market_roles": roles, "market_nav": nav_for_roles(roles)}
+    unread = notifications_of(user=user, unread_only=True).count() if roles else 0
+    return {"market_roles": roles, "market_nav": nav_for_roles(roles), "market_unread": unread}

@@ -6,6 +6,7 @@ from kernel.links import link_register
 
 
 def links_register() -> None:
+    link_register("account.signup", lambda: reverse("marketplace:signup"))
     link_register("listing.checkout", lambda listing_id: reverse("marketplace:checkout", args=[listing_id]))
     link_register(
         "listing.report", lambda listing_id: reverse("marketplace:report_listing", args=[listing_id])

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import info
 from .views import moderation as mod
 from .views import usage as usage_views
 
@@ -8,6 +9,10 @@ app_name = "marketplace"
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/signup/", views.signup, name="signup"),
+    path("tiers/", info.tiers_page, name="tiers"),
+    path("tiers/<slug:slug>/", info.tier_page, name="tier"),
+    path("faq/", info.faq_page, name="faq"),
+    path("terms/", info.terms_page, name="terms"),
     path("licences/", views.licences, name="licences"),
     path("licences/checkout/<int:listing_id>/", views.checkout_review, name="checkout"),
     path("licences/checkout/<int:listing_id>/confirm/", views.checkout_confirm, name="checkout_confirm"),

@@ -77,6 +77,13 @@ class HoldView:
     releasable: Money
     frozen: bool
 
+    @property
+    def status_label(self) -> str:
+        try:
+            return str(HoldStatus(self.status).label)
+        except ValueError:
+            return self.status
+
 
 def hold_releasable(hold: EscrowHold) -> Money:
     """What is left in the hold's escrow account: captured minus refunds (and reversals)."""

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from . import selectors, services
+from .earnings.chart import monthly_chart_svg
+from .earnings.releases import monthly_totals, seller_releases
 from .exceptions import PayoutsError
 from .gateways import get_gateway, sandbox_enabled
 from .gateways.base import GatewayError
@@ -45,9 +47,16 @@ def earnings(request):
         "summaries": selectors.seller_earnings(seller=user),
         "holds": selectors.seller_holds(seller=user),
         "transfers": selectors.seller_transfers(seller=user),
+        **_earnings_over_time(user),
         "payout_account": selectors.payout_account_for(user=user, gateway=get_gateway().name),
     }
     return render(request, "payouts/earnings.html", context)
+
+
+def _earnings_over_time(user) -> dict:
+    releases = seller_releases(seller=user)
+    months = monthly_totals(releases)
+    return {"releases": releases, "months": months, "months_chart": monthly_chart_svg(months)}
 
 
 @login_required

@@ -17,6 +17,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from ..models import FacetKind, Listing, ListingFacet
+from ..search_words import cjk_segment
 from ..state import ListingStatus
 
 SEARCH_CONFIG = "simple"
@@ -75,7 +76,7 @@ def _day_start(day: date) -> datetime:
 
 
 def catalogue_search_filter(queryset: QuerySet[Listing], filters: CatalogueFilters) -> QuerySet[Listing]:
-    q = " ".join(filters.q.split())[:SEARCH_MAX_CHARS]
+    q = " ".join(cjk_segment(filters.q[:SEARCH_MAX_CHARS]).split())
     if q:
         if connections[queryset.db].vendor == "postgresql":
             queryset = queryset.alias(

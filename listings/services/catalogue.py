@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from ..labels import tier_name
 from ..models import ExclusivityClaim, FacetKind, Listing, ListingFacet
+from ..search_words import cjk_segment
 from ..vocabulary import Exclusivity, Language, UseCategory
 
 SEARCH_DOCUMENT_MAX_CHARS = 8_000
@@ -43,7 +45,14 @@ def _search_document(listing: Listing) -> str:
         " ".join(categories).replace("_", " "),
         " ".join(_labels(UseCategory, categories)),
     ]
-    return "\n".join(p for p in parts if p)[:SEARCH_DOCUMENT_MAX_CHARS]
+    # the Chinese words too, whatever language the seller wrote in: 演员 finds an extra (群众演员)
+    with translation.override("zh-hans"):
+        parts += [
+            tier_name(listing.tier),
+            " ".join(_labels(Language, profile.languages)),
+            " ".join(_labels(UseCategory, categories)),
+        ]
+    return cjk_segment("\n".join(p for p in parts if p))[:SEARCH_DOCUMENT_MAX_CHARS]
 
 
 def _exclusivity_available(listing: Listing) -> bool:

@@ -17,6 +17,7 @@ from listings.conf import listings_settings
 from ..errors import ExclusivityConflict, NotTheOwner, TransitionRefused
 from ..models import Listing, QuoteRequest
 from ..permissions import is_buyer
+from ..quoting.events import QUOTE_ANSWERED, QUOTE_DECLINED, QUOTE_REQUESTED, quote_request_event_emit
 from ..state import QUOTE_REQUEST_TRANSITIONS, ListingStatus, QuoteRequestAction
 from ..terms import scope_clean
 from ._transitions import transition_apply
@@ -56,6 +57,7 @@ def quote_request_create(
     )
     history_record(created, action="create", from_status="", to_status=created.status, actor=buyer)
     listing_popularity_bump(listing_id=listing.pk, points=QUOTE_REQUEST_POPULARITY_POINTS)
+    quote_request_event_emit(QUOTE_REQUESTED, quote_request=created)
     return created
 
 
@@ -84,7 +86,7 @@ def quote_request_answer(
     if len(note or "") > MESSAGE_MAX:
         raise ValidationError({"note": _("Keep the note under %(n)s characters.") % {"n": MESSAGE_MAX}})
     now = timezone.now()
-    return _move(
+    answered = _move(
         quote_request,
         QuoteRequestAction.ANSWER,
         seller,
@@ -96,15 +98,19 @@ def quote_request_answer(
             "valid_until": now + timedelta(days=listings_settings.QUOTE_REQUEST_VALID_DAYS),
         },
     )
+    quote_request_event_emit(QUOTE_ANSWERED, quote_request=answered)
+    return answered
 
 
 @transaction.atomic
 def quote_request_decline(*, quote_request: QuoteRequest, seller, note: str = "") -> QuoteRequest:
     if quote_request.listing.seller_id != getattr(seller, "pk", None):
         raise NotTheOwner()
-    return _move(
+    declined = _move(
         quote_request, QuoteRequestAction.DECLINE, seller, note, updates={"seller_note": (note or "").strip()}
     )
+    quote_request_event_emit(QUOTE_DECLINED, quote_request=declined)
+    return declined
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from ..errors import ListingsError
 from ..filters import CatalogueFilterSet
 from ..forms import ScopeForm
 from ..permissions import is_buyer, owns
+from ..quoting.answered import quote_request_is_buyable, quote_requests_of_buyer_for_listing
 from ..selectors import listing_for_viewer
 from ..selectors.catalogue import catalogue_base
 from ..services import listing_popularity_bump, quote_request_create
@@ -82,9 +83,22 @@ def listing_detail(request, listing_id: int):
             "scope_form": ScopeForm(terms=terms) if terms else None,
             "can_ask": is_buyer(request.user) and listing.price_on_request,
             "purchase_url": _purchase_url(request.user, listing),
+            "signup_url": url_for("account.signup"),
+            **_quote_context(request.user, listing),
             **_moderation_urls(request.user, listing),
         },
     )
+
+
+def _quote_context(user, listing) -> dict:
+    """A Star listing shows the buyer's own requests; an answered one has a button to buy at its price."""
+    if not listing.price_on_request:
+        return {}
+    quotes = list(quote_requests_of_buyer_for_listing(buyer=user, listing_id=listing.pk))
+    return {
+        "my_quotes": [(quote, quote_request_is_buyable(quote)) for quote in quotes],
+        "quote_checkout_url": url_for("listing.checkout", listing.pk) if is_buyer(user) else "",
+    }
 
 
 @login_required
@@ -121,6 +135,7 @@ def quote_request_create_page(request, listing_id: int):
             "profile": listing.profile,
             "photos": listing.profile.photos.filter(preview_status="ready"),
             "scope_form": form,
+            **_quote_context(request.user, listing),
             "can_ask": True,
         },
         status=400,

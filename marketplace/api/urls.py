@@ -1,7 +1,7 @@
 from django.urls import include, path
 from rest_framework.authtoken.views import ObtainAuthToken
 
-from . import moderation, purchases, views
+from . import escrow, moderation, purchases, views
 from . import usage as usage_api
 
 app_name = "marketplace_api"
@@ -13,6 +13,7 @@ urlpatterns = [
     path("orders/<uuid:public_id>/", purchases.OrderDetailView.as_view(), name="order-detail"),
     path("licences/", purchases.LicenceListView.as_view(), name="licence-list"),
     path("licences/<str:reference>/", purchases.LicenceDetailView.as_view(), name="licence-detail"),
+    path("licences/<str:reference>/escrow/", escrow.LicenceEscrowView.as_view(), name="licence-escrow"),
     path(
         "licences/<str:reference>/first-use/",
         purchases.LicenceFirstUseView.as_view(),

@@ -139,21 +139,34 @@ def moderation_report_file(
         raise PermissionDenied(_("Log in to report a listing."))
     if reason not in REPORT_REASONS:
         raise ValidationError({"reason": _("Choose one of the offered reasons.")})
-    open_case = ModerationCase.objects.filter(
-        reporter=reporter,
-        listing=listing,
-        status__in=[CaseStatus.OPEN, CaseStatus.REVERIFY],
-        source__in=[CaseSource.USER_REPORT, CaseSource.HOST_REPORT],
-    ).first()
+    details = (details or "").strip()[:2000]
+    open_case = (
+        ModerationCase.objects.select_for_update()
+        .filter(
+            reporter=reporter,
+            listing=listing,
+            status__in=[CaseStatus.OPEN, CaseStatus.REVERIFY],
+            source__in=[CaseSource.USER_REPORT, CaseSource.HOST_REPORT],
+        )
+        .first()
+    )
     if open_case is not None:
+        if details:  # a second report adds to the open case instead of losing its words
+            evidence = dict(open_case.evidence or {})
+            evidence["more_details"] = [*evidence.get("more_details", []), details][-20:]
+            open_case.evidence = evidence
+            open_case.save(update_fields=["evidence", "updated_at"])
         return open_case
+    if reason == "other" and not details:
+        # a new case of "something else" with no words tells a moderator nothing
+        raise ValidationError({"details": _("Say what is wrong with this listing.")})
     return moderation_case_open(
         source=source,
         severity=REPORT_REASONS[reason],
         listing=listing,
         reporter=reporter,
         summary=_("Reported: %(reason)s") % {"reason": reason.replace("_", " ")},
-        evidence={"reason": reason, "details": (details or "").strip()[:2000]},
+        evidence={"reason": reason, "details": details},
     )
 
 

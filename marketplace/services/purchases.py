@@ -27,6 +27,7 @@ from kernel.roles import Role
 from kernel.transitions import TransitionRefused, transition
 from listings.errors import ExclusivityConflict
 from listings.models import Listing
+from listings.quoting.answered import quote_request_priced
 from listings.selectors import listing_quote
 from listings.services import exclusivity_claim, exclusivity_release, terms_version_mark_sold
 from listings.services.exclusivity import add_months
@@ -39,6 +40,7 @@ from ..models import Licence, Order
 from ..payment_events import PAYMENT_PURPOSE_ORDER
 from ..selectors import user_has_role
 from ..state import ORDER_TRANSITIONS, OrderStatus
+from .sale_notices import licence_sale_notify
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +67,13 @@ def _same_checkout(order: Order, listing_id: int, scope: Mapping[str, Any]) -> O
 
 @transaction.atomic
 def order_create(
-    *, buyer, listing_id: int, scope: Mapping[str, Any], checkout_key: str, return_url: str = ""
+    *,
+    buyer,
+    listing_id: int,
+    scope: Mapping[str, Any],
+    checkout_key: str,
+    return_url: str = "",
+    quote_request=None,
 ) -> Order:
     """Price the scope and start the payment. A double-submitted form returns the first order.
 
@@ -86,7 +94,12 @@ def order_create(
         raise CheckoutRefused("not_for_sale", str(_("This listing is not for sale.")))
     if listing.seller_id == buyer.pk:
         raise CheckoutRefused("own_listing", str(_("You cannot buy a licence to your own face.")))
-    priced = listing_quote(listing=listing, scope=scope)
+    if quote_request is not None:  # a Star tier: the seller's answered price, on the asked terms
+        if quote_request.buyer_id != buyer.pk or quote_request.listing_id != listing.pk:
+            raise CheckoutRefused("not_your_quote", str(_("This quote was made for someone else.")))
+        priced = quote_request_priced(quote_request)
+    else:
+        priced = listing_quote(listing=listing, scope=scope)
     total: Money = priced.quote.total
     now = timezone.now()
     reference = licence_reference_new()
@@ -189,6 +202,7 @@ def licence_issue_for_payment(*, reference: str) -> Licence | None:
         ends_at=add_months(now, int(order.scope["duration_months"])),
     )
     transition(order, to=OrderStatus.LICENSED, transitions=ORDER_TRANSITIONS, reason="payment captured")
+    licence_sale_notify(licence)
     return licence
 
 

@@ -85,11 +85,17 @@ def moderation_case_act_page(request, case_id: int):
     case = case_for_viewer(user=request.user, case_id=case_id)
     if case is None:
         raise Http404
+    action = request.POST.get("action", "")
+    if action in (CaseAction.TAKE_DOWN, CaseAction.BAN) and not request.POST.get("confirmed"):
+        messages.error(
+            request, _("Tick the confirmation box: this measure refunds buyers or ends an account.")
+        )
+        return redirect("marketplace:moderation_case", case_id=case.pk)
     try:
         moderation_case_act(
             case=case,
             moderator=request.user,
-            action=request.POST.get("action", ""),
+            action=action,
             reason=request.POST.get("reason", ""),
         )
         messages.success(request, _("Done."))
@@ -154,7 +160,9 @@ def report_listing_page(request, listing_id: int):
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
     return render(
-        request, "marketplace/moderation/report.html", {"listing": listing, "reasons": list(REPORT_REASONS)}
+        request,
+        "marketplace/moderation/report.html",
+        {"listing": listing, "reasons": list(REPORT_REASONS), "values": request.POST},
     )
 
 

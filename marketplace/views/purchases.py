@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import date
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_POST
 from kernel.roles import Role
 from listings.errors import ListingsError
 from listings.forms import ScopeForm
+from listings.quoting.answered import quote_request_of_buyer, quote_request_priced
 from listings.selectors import listing_for_viewer, listing_quote
 from payouts.selectors import payment_browser_checkout
 
@@ -32,13 +35,49 @@ from ..selectors import (
 from ..services import CheckoutRefused, licence_first_use_declare, order_create
 
 
+class QuoteCheckoutForm(forms.Form):
+    """A Star-tier checkout: the scope and price are the answered quote's, so only its id travels."""
+
+    quote = forms.UUIDField(widget=forms.HiddenInput)
+
+
 def _listing_and_form(request, listing_id: int):
     if not user_has_role(request.user, Role.BUYER):
         raise PermissionDenied
     listing = listing_for_viewer(user=request.user, listing_id=listing_id)
     if listing is None or listing.current_terms is None:
         raise Http404
+    if request.POST.get("quote"):
+        return listing, QuoteCheckoutForm(request.POST)
     return listing, ScopeForm(request.POST, terms=listing.current_terms)
+
+
+def _quote_request(request, form, listing):
+    """The buyer's own answered quote for this listing, or None (a scope checkout)."""
+    if not isinstance(form, QuoteCheckoutForm):
+        return None
+    quote_request = quote_request_of_buyer(buyer=request.user, public_id=form.cleaned_data["quote"])
+    if quote_request is None or quote_request.listing_id != listing.pk:
+        raise Http404
+    return quote_request
+
+
+def _priced(request, form, listing):
+    quote_request = _quote_request(request, form, listing)
+    if quote_request is not None:
+        return quote_request, quote_request_priced(quote_request)
+    return None, listing_quote(listing=listing, scope=form.scope())
+
+
+def _review_context(request, form, listing, context: dict, *, checkout_key: str) -> None:
+    quote_request, priced = _priced(request, form, listing)
+    context.update(priced=priced, quote_request=quote_request, checkout_key=checkout_key)
+    if quote_request is not None:
+        context["terms"] = quote_request.terms_version
+
+
+def _scope(form) -> dict:
+    return {} if isinstance(form, QuoteCheckoutForm) else form.scope()
 
 
 def _form_error(form, exc: ValidationError) -> None:
@@ -57,8 +96,7 @@ def checkout_review(request, listing_id: int):
     context = {"listing": listing, "form": form, "terms": listing.current_terms}
     if form.is_valid():
         try:
-            context["priced"] = listing_quote(listing=listing, scope=form.scope())
-            context["checkout_key"] = uuid.uuid4().hex
+            _review_context(request, form, listing, context, checkout_key=uuid.uuid4().hex)
         except ValidationError as exc:
             _form_error(form, exc)
         except ListingsError as exc:
@@ -83,9 +121,10 @@ def checkout_confirm(request, listing_id: int):
             order = order_create(
                 buyer=request.user,
                 listing_id=listing.pk,
-                scope=form.scope(),
+                scope=_scope(form),
                 checkout_key=request.POST.get("checkout_key", ""),
                 return_url=order_url.replace(str(placeholder), "{public_id}"),
+                quote_request=_quote_request(request, form, listing),
             )
         except ValidationError as exc:
             _form_error(form, exc)
@@ -93,6 +132,12 @@ def checkout_confirm(request, listing_id: int):
             form.add_error(None, exc.message)
         else:
             return redirect(order.checkout_url or reverse("marketplace:order", args=[order.public_id]))
+    if not any(form.errors.get(name) for name in form.fields):
+        # the review stays on the page, with the same key, so a second try is still one order
+        with contextlib.suppress(ValidationError, ListingsError, Http404):
+            _review_context(
+                request, form, listing, context, checkout_key=request.POST.get("checkout_key", "")
+            )
     return render(request, "marketplace/checkout_review.html", context, status=400)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -137,7 +138,7 @@ def usage_report_decide(request, reference: str):
         else:
             usage_report_reject(seller=request.user, report=report, reason=request.POST.get("note", ""))
     except ValidationError as exc:
-        return HttpResponse("; ".join(sum(_errors(exc).values(), [])), status=400)
+        messages.error(request, " ".join(sum(_errors(exc).values(), [])))
     return redirect("marketplace:usage_report", reference=report.reference)
 
 
@@ -150,7 +151,8 @@ def usage_report_top_up(request, reference: str):
     try:
         session = usage_report_top_up_start(buyer=request.user, report=report)
     except ValidationError as exc:
-        return HttpResponse("; ".join(sum(_errors(exc).values(), [])), status=400)
+        messages.error(request, " ".join(sum(_errors(exc).values(), [])))
+        return redirect("marketplace:usage_report", reference=report.reference)
     return redirect(session.checkout_url)
 
 

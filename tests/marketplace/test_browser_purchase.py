@@ -41,5 +41,6 @@ def test_buyer_buys_a_licence_through_the_sandbox_page(page, live_server, make_u
     licence = Licence.objects.get()
     assert re.search(r"FL-[0-9A-F]{16}", page.inner_text("h1")).group(0) == licence.reference
     assert "7,500.00" in page.inner_text("#receipt-held")
-    assert page.inner_text("#receipt-hold-status") == "pending"
+    assert page.get_attribute("#receipt-hold-status", "data-status") == "pending"
+    assert page.inner_text("#receipt-hold-status") == "Held in escrow"
     assert_ledger_balanced()

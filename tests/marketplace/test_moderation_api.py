@@ -204,7 +204,9 @@ def test_reports_are_throttled_per_user(low_report_rate, published_listing, buye
     assert written() == before
     other = api_as(make_user("another_buyer", "buyer"))
     assert (
-        other.post(REPORTS, {"listing": published_listing.pk, "reason": "other"}, format="json").status_code
+        other.post(
+            REPORTS, {"listing": published_listing.pk, "reason": "other", "details": "x"}, format="json"
+        ).status_code
         == 201
     )
 
