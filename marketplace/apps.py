@@ -11,6 +11,7 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
+        from .trust import checks as trust_checks  # noqa: F401
         from .services import role_groups_sync
 
         # Like django.contrib.auth's create_permissions: keep the role groups in step with the code.

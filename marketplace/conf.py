@@ -53,6 +53,22 @@ DEFAULTS: dict[str, Any] = {
     "LISTING_PREVIEW_WATERMARK": "FACE MARKET PREVIEW",
     "CATALOGUE_PAGE_SIZE": 24,
     "QUOTE_REQUEST_VALID_DAYS": 14,  # how long a seller's answer to a price-on-request stays valid
+    # trust (marketplace.trust): licence credentials, status lists, consent checks, content labels
+    "PUBLIC_BASE_URL": "",  # scheme://host of the site as the world sees it; empty: http://localhost
+    # private JWKs (dicts or JSON) or {"kid", "pem"}; the first signs, all are published. Empty: the
+    # FACE_MARKET_CREDENTIAL_SIGNING_KEYS environment variable, else a key generated once into the database
+    "CREDENTIAL_SIGNING_KEYS": [],
+    "CREDENTIAL_STATUS_LIST_SIZE": 131_072,  # entries a status list holds (2 bits each: 32 KiB raw)
+    "CREDENTIAL_STATUS_LIST_TTL_SECONDS": 30,  # how long a verifier may cache the list
+    "CONSENT_CHECK_RATE": "600/min",  # per caller
+    "CONSENT_CHECK_IMAGE_MAX_BYTES": 10 * 1024 * 1024,
+    "LABEL_IMAGE_MAX_BYTES": 20 * 1024 * 1024,
+    "LABEL_IMAGE_MAX_PIXELS": 40_000_000,
+    # PEM files of the C2PA signing chain (end entity first, then CA) and its private key; empty: an own
+    # CA and ES256 end-entity certificate generated once into the database (untrusted by C2PA validators)
+    "LABEL_C2PA_CERT_CHAIN_PATH": "",
+    "LABEL_C2PA_PRIVATE_KEY_PATH": "",
+    "LABEL_FONT_PATH": "",  # a TrueType font with CJK glyphs for the visible label; empty: found on the system
 }
 
 #: settings whose values are dotted paths, imported on access

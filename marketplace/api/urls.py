@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from rest_framework.authtoken.views import ObtainAuthToken
 
 from . import moderation, purchases, views
@@ -57,4 +57,5 @@ urlpatterns = [
         name="moderation-appeal-create",
     ),
     path("moderation/audit.csv", moderation.ModerationAuditCsvView.as_view(), name="moderation-audit-csv"),
+    path("", include("marketplace.trust.api_urls")),
 ]

@@ -40,6 +40,7 @@ from ..moderation_state import (
 from ..roles import Role, role_group_name
 from ..selectors import user_has_role
 from ..state import transition
+from ..trust.hooks import trust_on_listing_changed
 from .audit import audit_record
 from .notifications import notify, notify_moderators
 from .takedown import listing_takedown
@@ -241,6 +242,7 @@ def _suspend(case: ModerationCase, *, moderator, reason: str) -> None:
     """Hide every listing of the seller and freeze their payouts; an appeal may restore them."""
     for listing in _seller_listings(case.seller):
         if listing_hide_pending_review(listing=listing, reason=reason, moderator=moderator):
+            trust_on_listing_changed(listing.pk)
             audit_record(
                 actor=moderator,
                 action="listing.hidden",
@@ -317,6 +319,7 @@ def _reverify(case: ModerationCase, *, moderator, reason: str) -> None:
         listing=case.listing, reason=reason, moderator=moderator
     )
     if hidden:
+        trust_on_listing_changed(case.listing_id)
         audit_record(
             actor=moderator,
             action="listing.hidden",
@@ -437,6 +440,7 @@ def moderation_case_act(*, case: ModerationCase, moderator, action: str, reason:
         and listing_is_held_for_review(case.listing)
         and listing_review_release(listing=case.listing, reason=reason, moderator=moderator)
     ):
+        trust_on_listing_changed(case.listing_id)
         audit_record(
             actor=moderator,
             action="listing.restored",

@@ -36,6 +36,7 @@ from ..money import Money
 from ..roles import Role
 from ..selectors import user_has_role
 from ..state import ORDER_TRANSITIONS, OrderStatus, TransitionRefused, transition
+from ..trust.hooks import trust_on_licence_changed
 
 logger = logging.getLogger(__name__)
 
@@ -187,6 +188,7 @@ def licence_issue_for_payment(*, reference: str) -> Licence | None:
         ends_at=add_months(now, int(order.scope["duration_months"])),
     )
     transition(order, to=OrderStatus.LICENSED, transitions=ORDER_TRANSITIONS, reason="payment captured")
+    trust_on_licence_changed(licence.pk)
     return licence
 
 

@@ -1,0 +1,60 @@
+"""Fixtures of the trust tests: a paid licence (through the real purchase flow) and API clients."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.marketplace.conftest import (  # noqa: F401  (fixtures)
+    faces,
+    make_listing,
+    make_profile,
+    previews_inline,
+    published_listing,
+    templates,
+    tiers,
+    verified_seller,
+)
+
+from ..purchase_helpers import key, pay, scope_for
+
+
+@pytest.fixture
+def buy(buyer, django_capture_on_commit_callbacks):
+    """Buy a licence to ``listing`` through the sandbox; the trust hooks run on commit, as in production."""
+    from marketplace.models import Licence
+    from marketplace.services import order_create
+
+    def buy_licence(listing, buyer_user=None, **scope):
+        order = order_create(
+            buyer=buyer_user or buyer,
+            listing_id=listing.pk,
+            scope=scope_for(listing, **scope),
+            checkout_key=key(),
+        )
+        pay(order, capture=django_capture_on_commit_callbacks)
+        return Licence.objects.get(reference=order.reference)
+
+    return buy_licence
+
+
+@pytest.fixture
+def licence(buy, published_listing):
+    return buy(published_listing)
+
+
+@pytest.fixture
+def platform(make_user):
+    """A generation tool's account: holds ``check_consent``, no marketplace role."""
+    from django.contrib.auth.models import Permission
+
+    user = make_user("genai_tool")
+    user.user_permissions.add(Permission.objects.get(codename="check_consent"))
+    return user
+
+
+def api(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
