@@ -11,8 +11,8 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
-        from .trust import checks as trust_checks  # noqa: F401
         from .services import role_groups_sync
+        from .trust import checks as trust_checks  # noqa: F401
 
         # Like django.contrib.auth's create_permissions: keep the role groups in step with the code.
         post_migrate.connect(_sync_roles_after_migrate, sender=self, dispatch_uid="fm_role_groups_sync")

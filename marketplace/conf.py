@@ -68,7 +68,7 @@ DEFAULTS: dict[str, Any] = {
     # CA and ES256 end-entity certificate generated once into the database (untrusted by C2PA validators)
     "LABEL_C2PA_CERT_CHAIN_PATH": "",
     "LABEL_C2PA_PRIVATE_KEY_PATH": "",
-    "LABEL_FONT_PATH": "",  # a TrueType font with CJK glyphs for the visible label; empty: found on the system
+    "LABEL_FONT_PATH": "",  # a font with CJK glyphs for the visible label; empty: looked for on the system
 }
 
 #: settings whose values are dotted paths, imported on access

@@ -1,10 +1,10 @@
 """Models of the marketplace app, one module per area; import from here."""
 
+from ..trust.models import ConsentCheckReceipt, ContentLabel, LicenceCredential, StatusList, TrustKey  # noqa: F401
 from .moderation import Appeal, AuditLogEntry, FaceClaim, ModerationCase
 from .notifications import Notification
 from .permissions import MarketplacePermission
 from .purchases import Licence, Order, StatusChange
-from ..trust.models import ConsentCheckReceipt, ContentLabel, LicenceCredential, StatusList, TrustKey  # noqa: F401
 from .usage import Dispute, DisputeAttachment, EvidenceStill, Revocation, UsageDeadline, UsageReport
 
 __all__ = [

@@ -1,20 +1,10 @@
-"""Fixtures of the trust tests: a paid licence (through the real purchase flow) and API clients."""
+"""Fixtures of the trust tests (on top of tests/marketplace/conftest.py): a paid licence bought
+through the real purchase flow, a generation tool's account, API clients."""
 
 from __future__ import annotations
 
 import pytest
 from rest_framework.test import APIClient
-
-from tests.marketplace.conftest import (  # noqa: F401  (fixtures)
-    faces,
-    make_listing,
-    make_profile,
-    previews_inline,
-    published_listing,
-    templates,
-    tiers,
-    verified_seller,
-)
 
 from ..purchase_helpers import key, pay, scope_for
 
