@@ -26,6 +26,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get install -y -qq chromium >/dev/null
 fi
 
+# --- CJK font: the visible AI-content label (marketplace.trust) and browser screenshots ---
+if [ ! -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ]; then
+  log "installing fonts-wqy-zenhei"
+  apt_update
+  apt-get install -y -qq fonts-wqy-zenhei >/dev/null
+fi
+
 # --- pgvector ---
 if [ ! -f "/usr/share/postgresql/${PG_VERSION}/extension/vector.control" ]; then
   log "building pgvector 0.8.0 for PostgreSQL ${PG_VERSION}"

@@ -1,6 +1,13 @@
 """Models of the marketplace app, one module per area; import from here."""
 
-from ..trust.models import ConsentCheckReceipt, ContentLabel, LicenceCredential, StatusList, TrustKey  # noqa: F401
+from ..trust.models import (
+    ConsentCheckReceipt,
+    ContentLabel,
+    LabelledStill,
+    LicenceCredential,
+    StatusList,
+    TrustKey,
+)
 from .moderation import Appeal, AuditLogEntry, FaceClaim, ModerationCase
 from .notifications import Notification
 from .permissions import MarketplacePermission
@@ -21,3 +28,11 @@ __all__ = [
     "UsageReport",
 ]
 __all__ += ["Appeal", "AuditLogEntry", "FaceClaim", "ModerationCase"]
+__all__ += [
+    "ConsentCheckReceipt",
+    "ContentLabel",
+    "LabelledStill",
+    "LicenceCredential",
+    "StatusList",
+    "TrustKey",
+]

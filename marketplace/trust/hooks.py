@@ -22,3 +22,10 @@ def trust_on_listing_changed(listing_id: int) -> None:
 
     for licence_id in Licence.objects.filter(listing_id=listing_id).values_list("pk", flat=True):
         trust_on_licence_changed(licence_id)
+
+
+def trust_on_usage_report_filed(report_id: int) -> None:
+    """Stills carrying our label are matched to their licence after the report is committed."""
+    from .tasks import labelled_stills_match_task
+
+    transaction.on_commit(lambda: labelled_stills_match_task.delay(report_id))

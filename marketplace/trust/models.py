@@ -137,3 +137,23 @@ class ContentLabel(models.Model):
 
     def __str__(self) -> str:
         return f"label {self.produce_id}"
+
+
+class LabelledStill(models.Model):
+    """A usage report's still that carries our label, matched to the licence the label names."""
+
+    still = models.OneToOneField(
+        "fm_marketplace.EvidenceStill", on_delete=models.CASCADE, related_name="trust_label"
+    )
+    label = models.ForeignKey(ContentLabel, on_delete=models.SET_NULL, null=True, related_name="stills")
+    licence = models.ForeignKey(
+        "fm_marketplace.Licence", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reference = models.CharField(max_length=40)
+    credential_valid = models.BooleanField()  # the credential inside verified (signature and live status)
+    same_licence = models.BooleanField()  # the label names the licence the report is about
+    unmodified = models.BooleanField()  # byte-identical to the file we labelled
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"still {self.still_id} labelled for {self.reference}"

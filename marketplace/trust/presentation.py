@@ -6,7 +6,7 @@ import io
 
 import segno
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 
 from listings.vocabulary import (
@@ -22,7 +22,7 @@ from listings.vocabulary import (
 
 def _labels(choices, values) -> str:
     names = dict(choices.choices)
-    return ", ".join(str(names.get(value, value)) for value in values or []) or _("None")
+    return ", ".join(str(names.get(value, value)) for value in values or []) or _("Not licensed")
 
 
 def _label(choices, value) -> str:
@@ -87,14 +87,14 @@ def credential_reason_text(reason: str | None) -> str:
 
 
 FIELD_NAMES = {
-    "use_category": _lazy("use category"),
-    "medium": _lazy("medium"),
-    "territory": _lazy("territory"),
-    "expected_views": _lazy("audience reach"),
-    "monetisation": _lazy("monetisation"),
-    "sensitive_uses": _lazy("sensitive use"),
-    "ai_training": _lazy("AI training"),
-    "date": _lazy("date"),
+    "use_category": gettext_lazy("use category"),
+    "medium": gettext_lazy("medium"),
+    "territory": gettext_lazy("territory"),
+    "expected_views": gettext_lazy("audience reach"),
+    "monetisation": gettext_lazy("monetisation"),
+    "sensitive_uses": gettext_lazy("sensitive use"),
+    "ai_training": gettext_lazy("AI training"),
+    "date": gettext_lazy("date"),
 }
 
 

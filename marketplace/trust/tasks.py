@@ -8,3 +8,10 @@ def trust_licence_sync_task(licence_id: int) -> None:
     from .services import trust_licence_sync
 
     trust_licence_sync(licence_id=licence_id)
+
+
+@shared_task(name="marketplace.trust.labelled_stills_match")
+def labelled_stills_match_task(report_id: int) -> None:
+    from .still_matching import labelled_stills_match
+
+    labelled_stills_match(report_id=report_id)
