@@ -6,8 +6,7 @@ import io
 
 import segno
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from listings.vocabulary import (
     Exclusivity,
