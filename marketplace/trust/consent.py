@@ -22,9 +22,8 @@ import verification.selectors as face_selectors
 from ..models import Licence
 from ..services.usage_checks import MONETISATION_ORDER, REACH_ORDER, reach_band_for
 from ..state import LicenceStatus
-from .credentials import credential_verify
 from .models import ConsentCheckReceipt, CredentialStatus
-from .selectors import jwks_and_status_lists, trust_issuer
+from .selectors import credential_check_local
 from .services import credential_status_for
 
 CHECK_PERMISSION = "fm_marketplace.check_consent"
@@ -84,8 +83,7 @@ def _may_check(caller, licence: Licence) -> bool:
 
 
 def _licence_from_credential(token: str, reference: str | None) -> tuple[Licence, str]:
-    jwks, status_lists = jwks_and_status_lists()
-    check = credential_verify(token, jwks=jwks, status_lists=status_lists, issuer=trust_issuer())
+    check = credential_check_local(token)
     if check.reason in ("malformed", "unknown_key", "bad_signature", "wrong_type", "wrong_issuer"):
         raise ConsentCheckRefused(
             "credential_invalid",

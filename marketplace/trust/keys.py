@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import time
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import transaction
 from django.utils import timezone
-from joserfc.jwk import ECKey, KeySet
+from joserfc.jwk import ECKey
 
 from ..conf import market_settings
 from .models import LicenceCredential, TrustKey
@@ -36,6 +37,7 @@ class SigningKeys:
 
 
 _cache: dict[str, SigningKeys] = {}
+_cache_loaded_at: dict[str, float] = {}
 
 
 def _import(entry) -> ECKey:
@@ -84,29 +86,32 @@ def _database_keys(now) -> SigningKeys:
     )
 
 
-def signing_keys() -> SigningKeys:
-    """The key that signs and the keys that are published (cached per process until keys change)."""
+#: how long a process trusts its copy of the database keys (another process may have rotated them)
+DATABASE_KEYS_TTL_SECONDS = 30
+
+
+def signing_keys(*, refresh: bool = False) -> SigningKeys:
+    """The key that signs and the keys that are published (cached per process; ``refresh`` re-reads)."""
     entries, source = _configured()
+    cached = None if refresh else _cache.get(source)
     if source != "database":
-        cached = _cache.get(source)
         if cached is None:
             keys = [_import(entry) for entry in entries]
             cached = _cache[source] = SigningKeys(signer=keys[0], published=tuple(keys), source=source)
         return cached
-    return _database_keys(timezone.now())
+    if cached is None or time.monotonic() - _cache_loaded_at.get(source, 0.0) > DATABASE_KEYS_TTL_SECONDS:
+        cached = _cache[source] = _database_keys(timezone.now())
+        _cache_loaded_at[source] = time.monotonic()
+    return cached
 
 
 def signing_keys_source() -> str:
     return _configured()[1]
 
 
-def public_keyset() -> KeySet:
-    return KeySet([ECKey.import_key(key.as_dict(private=False)) for key in signing_keys().published])
-
-
-def jwks_document() -> dict:
+def jwks_document(*, refresh: bool = False) -> dict:
     """The JWKS (public halves only) served at ``<prefix>/.well-known/jwks.json``."""
-    return {"keys": [key.as_dict(private=False) for key in signing_keys().published]}
+    return {"keys": [key.as_dict(private=False) for key in signing_keys(refresh=refresh).published]}
 
 
 @transaction.atomic
@@ -114,9 +119,12 @@ def signing_key_generate() -> TrustKey:
     """A new database key that signs from now on (the previous ones stay published while needed)."""
     key = ECKey.generate_key("P-256", private=True)
     kid = "fm-" + timezone.now().strftime("%Y%m%d") + "-" + secrets.token_hex(4)
-    return TrustKey.objects.create(
+    row = TrustKey.objects.create(
         purpose=TrustKey.Purpose.CREDENTIAL, kid=kid, private_pem=key.as_pem(private=True).decode()
     )
+    transaction.on_commit(keys_cache_clear)
+    keys_cache_clear()
+    return row
 
 
 @transaction.atomic
@@ -131,9 +139,14 @@ def signing_key_rotate() -> TrustKey:
     return signing_key_generate()
 
 
+def keys_cache_clear() -> None:
+    _cache.clear()
+    _cache_loaded_at.clear()
+
+
 def _clear_cache(*, setting: str, **kwargs) -> None:
     if setting == "FACE_MARKET":
-        _cache.clear()
+        keys_cache_clear()
 
 
 setting_changed.connect(_clear_cache)

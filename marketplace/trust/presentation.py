@@ -21,7 +21,8 @@ from listings.vocabulary import (
 
 def _labels(choices, values) -> str:
     names = dict(choices.choices)
-    return ", ".join(str(names.get(value, value)) for value in values or []) or _("Not licensed")
+    separator = _(", ")  # Chinese lists use 、
+    return separator.join(str(names.get(value, value)) for value in values or []) or _("Not licensed")
 
 
 def _label(choices, value) -> str:

@@ -47,7 +47,15 @@ def jwks_and_status_lists() -> tuple[dict, object]:
 def credential_check_local(token: str, *, reference: str | None = None) -> CredentialCheck:
     """Verify a credential exactly as an outside verifier would, with this site's JWKS and lists."""
     jwks, lists = jwks_and_status_lists()
-    return credential_verify(token, jwks=jwks, status_lists=lists, issuer=trust_issuer(), reference=reference)
+    check = credential_verify(
+        token, jwks=jwks, status_lists=lists, issuer=trust_issuer(), reference=reference
+    )
+    if check.reason == "unknown_key":  # another process may have rotated keys since this one cached them
+        jwks = jwks_document(refresh=True)
+        check = credential_verify(
+            token, jwks=jwks, status_lists=lists, issuer=trust_issuer(), reference=reference
+        )
+    return check
 
 
 def credential_current(licence: Licence) -> LicenceCredential | None:

@@ -9,6 +9,16 @@ from rest_framework.test import APIClient
 from ..purchase_helpers import key, pay, scope_for
 
 
+@pytest.fixture(autouse=True)
+def fresh_signing_keys():
+    """Each test's database starts without keys: drop the process's cached copy of earlier ones."""
+    from marketplace.trust.keys import keys_cache_clear
+
+    keys_cache_clear()
+    yield
+    keys_cache_clear()
+
+
 @pytest.fixture
 def buy(buyer, django_capture_on_commit_callbacks):
     """Buy a licence to ``listing`` through the sandbox; the trust hooks run on commit, as in production."""

@@ -18,7 +18,7 @@ from jwcrypto import jwk as jwc_jwk
 from jwcrypto import jwt as jwc_jwt
 
 from marketplace.trust.credentials import credential_verify
-from marketplace.trust.keys import jwks_document, signing_key_rotate
+from marketplace.trust.keys import jwks_document, keys_cache_clear, signing_key_rotate
 from marketplace.trust.models import CredentialStatus, LicenceCredential
 from marketplace.trust.selectors import credential_check_local, status_list_by_uri
 from marketplace.trust.status_list import status_list_entry
@@ -113,6 +113,7 @@ def test_key_rotation_keeps_old_tokens_verifiable_until_they_expire(client, lice
     assert credential_check_local(old.token).valid and credential_check_local(newer.token).valid
     # once every token of the retired key has expired, the key is no longer published
     LicenceCredential.objects.filter(kid=old.kid).update(expires_at=timezone.now() - timedelta(seconds=1))
+    keys_cache_clear()  # a process re-reads the database keys every DATABASE_KEYS_TTL_SECONDS
     assert [key["kid"] for key in served_jwks(client)["keys"]] == [new_key.kid]
 
 
