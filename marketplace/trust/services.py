@@ -41,13 +41,13 @@ def _status_slot() -> tuple[StatusList, int]:
     """A random free index of a list with room (random, so an index says nothing about issue order)."""
     size = int(market_settings.CREDENTIAL_STATUS_LIST_SIZE)
     status_list = StatusList.objects.select_for_update().order_by("-pk").first()
-    if status_list is None or status_list.entries.count() >= status_list.size:
+    # a list is "full" at three quarters, so random probing finds a free slot in a few tries
+    if status_list is None or status_list.entries.count() >= status_list.size * 3 // 4:
         status_list = StatusList.objects.create(size=size)
         status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
-    used = set(status_list.entries.values_list("status_index", flat=True))
     while True:
         index = secrets.randbelow(status_list.size)
-        if index not in used:
+        if not status_list.entries.filter(status_index=index).exists():
             return status_list, index
 
 

@@ -57,3 +57,32 @@ def test_verify_page_and_certificate_in_both_languages(page, licence, platform):
     shot(page, "labels-en")
     page.goto(f"/licences/{licence.reference}/certificate/")
     shot(page, "certificate-en")
+
+
+def test_the_seller_reads_who_checked_their_face(page, licence, platform):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(platform)
+    scope = licence.scope
+    for category in (scope["use_categories"][0], "games"):
+        body = {
+            "reference": licence.reference,
+            "use_category": category,
+            "medium": scope["media"][0],
+            "territory": scope["territories"][0],
+        }
+        assert client.post("/api/v1/consent-checks/", body, format="json").status_code == 200
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", licence.seller.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_selector(".nav-user")
+    page.goto("/trust/checks/")
+    rows = page.locator("#consent-checks tr")
+    assert rows.count() == 3
+    assert "Outside the licence: use category" in page.inner_text("#consent-checks")
+    shot(page, "checks-en")
+    switch_to_chinese(page)
+    assert "超出授权范围：用途类别" in page.inner_text("#consent-checks")
+    shot(page, "checks-zh")
