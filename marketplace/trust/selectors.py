@@ -141,3 +141,16 @@ def licence_public_view(reference_or_token: str) -> PublicLicenceView | None:
         terms_version=licence_claims.get("terms_version"),
         credential_reason=reason,
     )
+
+
+def still_label_summary(still) -> dict | None:
+    """Our content label found on a usage-report still, as the report's API shows it (None: no label)."""
+    match = getattr(still, "trust_label", None)
+    if match is None:
+        return None
+    return {
+        "licence": match.reference,
+        "same_licence": match.same_licence,
+        "credential_valid": match.credential_valid,
+        "unmodified": match.unmodified,
+    }

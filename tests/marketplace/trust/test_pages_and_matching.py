@@ -126,6 +126,14 @@ def test_a_labelled_still_in_a_usage_report_is_matched_to_its_licence(
     match = matches[0]
     assert match.still.position == 0 and match.licence == licence and match.same_licence
     assert match.credential_valid and match.unmodified and match.label == ContentLabel.objects.get()
+    stills = api(licence.buyer).get(f"/api/v1/usage/reports/{report.reference}/").json()["stills"]
+    assert stills[0]["content_label"] == {
+        "licence": licence.reference,
+        "same_licence": True,
+        "credential_valid": True,
+        "unmodified": True,
+    }
+    assert stills[1]["content_label"] is None
     # the same still filed against another licence is matched to the licence it was labelled for
     elsewhere = file_report(other, django_capture_on_commit_callbacks, stills=[labelled.content])
     mismatch = LabelledStill.objects.get(still__report=elsewhere)
