@@ -60,7 +60,8 @@ def licensee_pseudonym(buyer_id: int) -> str:
 
 
 def organisation_name(user) -> str:
-    return (user.get_full_name() or "").strip() or user.get_username()
+    """The name the buyer gave their account (their organisation), or "": a login name is never shown."""
+    return (user.get_full_name() or "").strip()
 
 
 def terms_hash(terms_version) -> str:
@@ -103,11 +104,15 @@ def licence_claims(licence) -> dict:
             "verify_url": verify_url(licence.reference),
         },
         "face": face,
-        "licensee": {
-            "id": licensee_pseudonym(licence.buyer_id),
-            "organisation": organisation_name(licence.buyer),
-        },
+        "licensee": _licensee(licence.buyer),
     }
+
+
+def _licensee(buyer) -> dict:
+    licensee = {"id": licensee_pseudonym(buyer.pk)}
+    if name := organisation_name(buyer):
+        licensee["organisation"] = name
+    return licensee
 
 
 def claims_hash(claims: dict) -> str:

@@ -71,6 +71,10 @@ def image_intake(data: bytes) -> Image.Image:
         raise LabelRefused("empty_file", "The file is empty.")
     try:
         image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as exc:
+        raise LabelRefused(
+            "image_too_large", "The image has more pixels than the limit.", status=413
+        ) from exc
     except (UnidentifiedImageError, OSError) as exc:
         raise LabelRefused("not_an_image", "The file is not a JPEG, PNG or WebP image.") from exc
     if image.format not in ACCEPTED_FORMATS:

@@ -105,6 +105,10 @@ def _status_word(licence: Licence, credential: LicenceCredential | None) -> str:
     return "valid"
 
 
+def _licensee_shown(licensee: dict) -> str:
+    return licensee.get("organisation") or licensee.get("id", "")
+
+
 def licence_public_view(reference_or_token: str) -> PublicLicenceView | None:
     """The verify page's facts, from a licence reference or a credential (which is checked first)."""
     value = (reference_or_token or "").strip()
@@ -136,7 +140,7 @@ def licence_public_view(reference_or_token: str) -> PublicLicenceView | None:
         ends_at=licence.ends_at,
         scope=licence_claims.get("scope") or licence.scope,
         red_lines=licence_claims.get("red_lines") or {},
-        licensee=(claims.get("licensee") or {}).get("organisation", ""),
+        licensee=_licensee_shown(claims.get("licensee") or {}),
         face_id=claims.get("sub", ""),
         terms_version=licence_claims.get("terms_version"),
         credential_reason=reason,

@@ -78,3 +78,14 @@ def test_credentials_use_the_public_base_url(licence):
             "https://faces.example.com/trust/status-lists/"
         )
         assert credential_check_local(credential.token).valid
+
+
+def test_the_licensee_is_named_only_by_the_organisation_name_it_gave(licence, client):
+    from marketplace.trust.services import credential_issue
+
+    buyer = licence.buyer
+    assert f">{buyer.username}<" not in client.get(f"/verify/{licence.reference}").content.decode()
+    buyer.first_name, buyer.last_name = "Moonlight", "Pictures Ltd"
+    buyer.save(update_fields=["first_name", "last_name"])
+    credential_issue(licence_id=licence.pk)  # the claims changed: a new credential
+    assert "Moonlight Pictures Ltd" in client.get(f"/verify/{licence.reference}").content.decode()
