@@ -82,10 +82,12 @@ def test_the_credential_itself_can_be_the_question(platform, licence):
         ({"expected_views": 500_000_000}, "expected_views"),
         ({"ai_training": True}, "ai_training"),
         ({"sensitive_uses": ["political"]}, "sensitive_uses"),
+        ({"monetisation": "paid"}, "monetisation"),
     ],
 )
 def test_outside_scope_names_the_field(platform, licence, override, field):
     scope = licence.scope
+    assert scope["monetisation"] == "free"
     assert override.get("use_category") not in scope["use_categories"]
     assert (
         override.get("medium") not in scope["media"] and override.get("territory") not in scope["territories"]
@@ -228,3 +230,38 @@ def test_a_still_of_the_licensed_person_is_allowed_and_another_person_is_denied(
     assert set(other["face"]) <= {"compared", "matched", "score", "error"}  # a score, never an embedding
     receipts = ConsentCheckReceipt.objects.order_by("created_at", "id")
     assert [(r.allowed, r.face_compared) for r in receipts] == [(True, True), (False, True)]
+
+
+def test_an_image_without_a_clear_face_and_a_face_never_enrolled(platform, licence, monkeypatch):
+    import io
+
+    from PIL import Image
+
+    import verification.selectors
+
+    monkeypatch.setattr(verification.selectors, "seller_photo_match", real_seller_photo_match)
+    # the seller has no template of this engine: nothing to compare with
+    answer = check(platform, _with_image(licence, "obama2.jpg"), fmt="multipart").json()
+    assert [r["code"] for r in answer["reasons"]] == ["face_not_comparable"]
+    assert answer["face"] == {"compared": False, "matched": False, "score": None}
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), (90, 120, 160)).save(buffer, "JPEG")
+    blank = SimpleUploadedFile("blank.jpg", buffer.getvalue(), content_type="image/jpeg")
+    monkeypatch.setattr(
+        verification.selectors,
+        "seller_photo_match",
+        lambda *, user, data: real_seller_photo_match(user=user, data=data),
+    )
+    from verification.engine_registry import get_face_engine
+    from verification.models import FaceTemplate
+    from verification.photos import photo_embedding
+    from verification.services.templates import face_template_enroll
+
+    engine = get_face_engine()
+    _clean, embedding = photo_embedding((PEOPLE / "obama.jpg").read_bytes(), engine=engine)
+    face_template_enroll(
+        kind=FaceTemplate.Kind.SELLER, embedding=embedding, engine=engine, subject_user=licence.seller
+    )
+    unreadable = check(platform, {**use_for(licence), "face_image": blank}, fmt="multipart").json()
+    assert [r["code"] for r in unreadable["reasons"]] == ["face_unreadable"]
+    assert unreadable["face"]["compared"] is False and "error" in unreadable["face"]
