@@ -247,11 +247,6 @@ def test_an_image_without_a_clear_face_and_a_face_never_enrolled(platform, licen
     buffer = io.BytesIO()
     Image.new("RGB", (400, 300), (90, 120, 160)).save(buffer, "JPEG")
     blank = SimpleUploadedFile("blank.jpg", buffer.getvalue(), content_type="image/jpeg")
-    monkeypatch.setattr(
-        verification.selectors,
-        "seller_photo_match",
-        lambda *, user, data: real_seller_photo_match(user=user, data=data),
-    )
     from verification.engine_registry import get_face_engine
     from verification.models import FaceTemplate
     from verification.photos import photo_embedding
