@@ -64,6 +64,7 @@ DEFAULTS: dict[str, Any] = {
     "CONSENT_CHECK_IMAGE_MAX_BYTES": 10 * 1024 * 1024,
     "LABEL_IMAGE_MAX_BYTES": 20 * 1024 * 1024,
     "LABEL_IMAGE_MAX_PIXELS": 40_000_000,
+    "LABEL_VIDEO_MAX_BYTES": 200 * 1024 * 1024,  # MP4 / QuickTime; not re-encoded
     # PEM files of the C2PA signing chain (end entity first, then CA) and its private key; empty: an own
     # CA and ES256 end-entity certificate generated once into the database (untrusted by C2PA validators)
     "LABEL_C2PA_CERT_CHAIN_PATH": "",

@@ -134,6 +134,17 @@ class ConsentCheckReceiptListView(TrustApiView, generics.ListAPIView):
         return receipts_visible_to(self.request.user)
 
 
+EXTENSIONS = {"image/jpeg": "jpg", "video/mp4": "mp4", "video/quicktime": "mov"}
+
+
+def labelled_download(label, labelled: bytes) -> HttpResponse:
+    response = HttpResponse(labelled, content_type=label.media_type, status=status.HTTP_200_OK)
+    name = f"{label.licence.reference}-labelled.{EXTENSIONS.get(label.media_type, 'bin')}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Produce-Id"] = str(label.produce_id)
+    return response
+
+
 class LicenceLabelView(TrustApiView):
     """Label an output image for this licence (buyer only); returns the labelled JPEG."""
 
@@ -141,7 +152,9 @@ class LicenceLabelView(TrustApiView):
 
     @extend_schema(
         request={"multipart/form-data": s.LabelUploadSerializer},
-        responses={200: OpenApiResponse(description="The labelled JPEG (image/jpeg).")},
+        responses={
+            200: OpenApiResponse(description="The labelled file: a JPEG for a still, the same video type.")
+        },
     )
     def post(self, request, reference: str):
         licence = licence_for_viewer(user=request.user, reference=reference)
@@ -157,10 +170,7 @@ class LicenceLabelView(TrustApiView):
             )
         except LabelRefused as exc:
             return _refused(exc)
-        response = HttpResponse(labelled, content_type="image/jpeg", status=status.HTTP_200_OK)
-        response["Content-Disposition"] = f'attachment; filename="{licence.reference}-labelled.jpg"'
-        response["X-Produce-Id"] = str(label.produce_id)
-        return response
+        return labelled_download(label, labelled)
 
 
 def label_report(data: bytes) -> dict:

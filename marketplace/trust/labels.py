@@ -76,7 +76,9 @@ def image_intake(data: bytes) -> Image.Image:
             "image_too_large", "The image has more pixels than the limit.", status=413
         ) from exc
     except (UnidentifiedImageError, OSError) as exc:
-        raise LabelRefused("not_an_image", "The file is not a JPEG, PNG or WebP image.") from exc
+        raise LabelRefused(
+            "not_an_image", "The file is not a JPEG, PNG or WebP image, nor an MP4 video."
+        ) from exc
     if image.format not in ACCEPTED_FORMATS:
         raise LabelRefused("not_an_image", "The file is not a JPEG, PNG or WebP image.")
     if image.width * image.height > int(market_settings.LABEL_IMAGE_MAX_PIXELS):
@@ -127,7 +129,7 @@ def xmp_packet(fields: dict) -> bytes:
     ).encode()
 
 
-def _manifest(*, title: str, reference: str, credential: str, produce_id: str, verify_url: str) -> str:
+def manifest_json(*, title: str, reference: str, credential: str, produce_id: str, verify_url: str) -> str:
     return json.dumps(
         {
             "claim_generator_info": [{"name": "Face Licence Market", "version": "1"}],
@@ -169,7 +171,7 @@ def label_image(
         c2pa.C2paSignerInfo(alg=b"es256", sign_cert=chain, private_key=private_key, ta_url=None)
     )
     output = io.BytesIO()
-    manifest = _manifest(
+    manifest = manifest_json(
         title=f"{reference}.jpg",
         reference=reference,
         credential=credential,
@@ -207,7 +209,7 @@ def _xmp_segments(data: bytes) -> list[bytes]:
     return found
 
 
-def _aigc_from_xmp(packet: bytes) -> dict | None:
+def aigc_from_xmp(packet: bytes) -> dict | None:
     """The AIGC field of an XMP packet, found without an XML parser (no entity expansion of untrusted
     input): the prefix bound to the TC260 namespace, then its ``AIGC`` attribute or element."""
     text = packet.decode("utf-8", "replace")
@@ -227,32 +229,44 @@ def _aigc_from_xmp(packet: bytes) -> dict | None:
     return parsed if isinstance(parsed, dict) else None
 
 
+def c2pa_labels(mime: str, data: bytes) -> dict:
+    """Our licence assertion, the digital source type and c2pa's validation of a file's manifest."""
+    found = {"c2pa_licence": None, "c2pa_digital_source_type": None, "c2pa_validation_state": None}
+    try:
+        with c2pa.Reader(mime, io.BytesIO(data)) as reader:
+            store = json.loads(reader.json())
+            state = reader.get_validation_state()
+    except c2pa.C2paError:
+        return {**found, "c2pa_validation_codes": []}
+    manifest = (store.get("manifests") or {}).get(store.get("active_manifest") or "", {})
+    for assertion in manifest.get("assertions") or []:
+        if assertion.get("label") == LICENCE_ASSERTION:
+            found["c2pa_licence"] = assertion.get("data")
+        elif assertion.get("label", "").startswith("c2pa.actions"):
+            actions = (assertion.get("data") or {}).get("actions") or [{}]
+            found["c2pa_digital_source_type"] = actions[0].get("digitalSourceType")
+    found["c2pa_validation_state"] = str(state) if state else None
+    found["c2pa_validation_codes"] = [item.get("code", "") for item in store.get("validation_status") or []]
+    return found
+
+
 def labels_read(data: bytes) -> LabelsFound:
-    """Both labels of a file, if any; the caller verifies the credential found in the manifest."""
+    """Both labels of a file (image or MP4/QuickTime video), if any; the caller verifies the credential."""
+    from .labels_video import is_bmff, video_labels_read
+
+    if is_bmff(data):
+        return video_labels_read(data)
     image_intake(data)  # the same refusals as labelling: too large, not an image, damaged
-    aigc = next((fields for fields in map(_aigc_from_xmp, _xmp_segments(data)) if fields), None)
-    licence = source_type = state = None
-    codes: list[str] = []
-    mime = "image/jpeg" if data.startswith(b"\xff\xd8") else None
-    if mime:
-        try:
-            with c2pa.Reader(mime, io.BytesIO(data)) as reader:
-                store = json.loads(reader.json())
-                state = reader.get_validation_state()
-        except c2pa.C2paError:
-            store = {}
-        manifest = (store.get("manifests") or {}).get(store.get("active_manifest") or "", {})
-        codes = [item.get("code", "") for item in store.get("validation_status") or []]
-        for assertion in manifest.get("assertions") or []:
-            if assertion.get("label") == LICENCE_ASSERTION:
-                licence = assertion.get("data")
-            elif assertion.get("label", "").startswith("c2pa.actions"):
-                actions = (assertion.get("data") or {}).get("actions") or [{}]
-                source_type = actions[0].get("digitalSourceType")
-    return LabelsFound(
-        aigc=aigc,
-        c2pa_licence=licence,
-        c2pa_digital_source_type=source_type,
-        c2pa_validation_state=str(state) if state else None,
-        c2pa_validation_codes=codes,
-    )
+    aigc = next((fields for fields in map(aigc_from_xmp, _xmp_segments(data)) if fields), None)
+    if not data.startswith(b"\xff\xd8"):
+        return LabelsFound(aigc, None, None, None, [])
+    return LabelsFound(aigc=aigc, **c2pa_labels("image/jpeg", data))
+
+
+def label_media(**kwargs) -> tuple[bytes, str]:
+    """(labelled file, its MIME type): a still becomes a labelled JPEG, a video keeps its frames."""
+    from .labels_video import is_bmff, label_video
+
+    if is_bmff(kwargs["data"]):
+        return label_video(**kwargs)
+    return label_image(**kwargs), "image/jpeg"

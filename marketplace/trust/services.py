@@ -153,7 +153,7 @@ def content_label_create(*, licence: Licence, user, data: bytes) -> tuple[Conten
 
     The labelling (image work, signing) runs outside any transaction; the record is written after.
     """
-    from .labels import LabelRefused, label_image
+    from .labels import LabelRefused, label_media
 
     credential = trust_licence_sync(licence_id=licence.pk)
     if credential is None or credential.status != CredentialStatus.VALID or licence.ends_at <= timezone.now():
@@ -161,7 +161,7 @@ def content_label_create(*, licence: Licence, user, data: bytes) -> tuple[Conten
             "licence_not_valid", "Only a licence that is valid now can label media.", status=409
         )
     produce_id = uuid.uuid4()
-    labelled = label_image(
+    labelled, media_type = label_media(
         data=data,
         reference=licence.reference,
         credential=credential.token,
@@ -174,7 +174,7 @@ def content_label_create(*, licence: Licence, user, data: bytes) -> tuple[Conten
         licence=licence,
         credential=credential,
         created_by=user,
-        media_type="image/jpeg",
+        media_type=media_type,
         sha256=hashlib.sha256(labelled).hexdigest(),
     )
     return label, labelled

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ..conf import market_settings
 from ..selectors import licence_for_viewer
+from .api import labelled_download
 from .claims import verify_url
-from .labels import LabelRefused
+from .labels import LabelRefused, visible_label_lines
 from .presentation import (
     consent_reason_text,
     credential_reason_text,
@@ -109,14 +110,16 @@ def labels(request, reference: str):
             except LabelRefused as exc:
                 error = _label_error(exc.code)
             else:
-                response = HttpResponse(labelled, content_type="image/jpeg")
-                response["Content-Disposition"] = f'attachment; filename="{licence.reference}-labelled.jpg"'
-                response["X-Produce-Id"] = str(label.produce_id)
-                return response
+                return labelled_download(label, labelled)
     return render(
         request,
         "marketplace/trust/labels.html",
-        {"licence": licence, "error": error, "verify_url": verify_url(licence.reference)},
+        {
+            "licence": licence,
+            "error": error,
+            "verify_url": verify_url(licence.reference),
+            "visible_label": visible_label_lines(licence.reference),
+        },
         status=400 if error else 200,
     )
 
@@ -125,9 +128,10 @@ def _label_error(code: str) -> str:
     return {
         "file_too_large": _("The file is too large."),
         "image_too_large": _("The image has too many pixels."),
-        "not_an_image": _("The file is not a JPEG, PNG or WebP image."),
+        "not_an_image": _("The file is not a JPEG, PNG or WebP image, nor an MP4 or QuickTime video."),
         "empty_file": _("The file is empty."),
         "image_unreadable": _("The image is damaged and cannot be read."),
+        "video_unreadable": _("The video is damaged and cannot be read."),
         "licence_not_valid": _("Only a licence that is valid now can label media."),
     }.get(code, _("The image could not be labelled."))
 

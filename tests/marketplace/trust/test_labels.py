@@ -138,3 +138,60 @@ def test_only_the_buyer_labels_and_only_while_the_licence_holds(
     refused = label(licence.buyer, licence, _png_bytes())
     assert refused.status_code == 409 and refused.json()["code"] == "licence_not_valid"
     assert ContentLabel.objects.count() == 0
+
+
+def _mp4(path, frames: int = 12) -> bytes:
+    """A short real MP4 written with OpenCV (a runtime dependency already)."""
+    import cv2
+    import numpy as np
+
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 10, (160, 120))
+    for i in range(frames):
+        writer.write(np.full((120, 160, 3), i * 20, np.uint8))
+    writer.release()
+    return path.read_bytes()
+
+
+def test_a_labelled_video_keeps_its_frames_and_carries_both_labels(licence, tmp_path):
+    import cv2
+
+    from marketplace.trust.labels_video import XMP_UUID
+
+    response = label(
+        licence.buyer, licence, _mp4(tmp_path / "in.mp4"), name="clip.mp4", content_type="video/mp4"
+    )
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"] == "video/mp4"
+    assert response["Content-Disposition"].endswith('-labelled.mp4"')
+    labelled = response.content
+    with c2pa.Reader("video/mp4", io.BytesIO(labelled)) as reader:
+        store = json.loads(reader.json())
+    manifest = store["manifests"][store["active_manifest"]]
+    assertions = {item["label"]: item["data"] for item in manifest["assertions"]}
+    assert assertions[LICENCE_ASSERTION]["reference"] == licence.reference
+    assert [item["code"] for item in store["validation_status"]] == ["signingCredential.untrusted"]
+    assert XMP_UUID in labelled
+    found = labels_read(labelled)
+    assert found.aigc["ReservedCode1"] == f"fm-licence:{licence.reference}"
+    assert found.c2pa_digital_source_type == TRAINED_ALGORITHMIC_MEDIA
+    out = tmp_path / "out.mp4"
+    out.write_bytes(labelled)
+    capture = cv2.VideoCapture(str(out))
+    assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == 12  # nothing re-encoded or dropped
+    capture.release()
+    assert ContentLabel.objects.get().media_type == "video/mp4"
+
+    report = api(licence.buyer).post(
+        "/api/v1/labels/read/", upload(labelled, name="x.mp4"), format="multipart"
+    )
+    assert report.json()["credential"]["valid"] is True
+
+
+def test_a_damaged_video_is_refused(licence, tmp_path):
+    data = _mp4(tmp_path / "in.mp4")
+    broken = label(licence.buyer, licence, data[: len(data) // 2], name="clip.mp4", content_type="video/mp4")
+    assert broken.status_code == 400 and broken.json()["code"] == "video_unreadable"
+    with override_settings(FACE_MARKET={"LABEL_VIDEO_MAX_BYTES": 1_000}):
+        huge = label(licence.buyer, licence, data, name="clip.mp4", content_type="video/mp4")
+    assert huge.status_code == 413
+    assert ContentLabel.objects.count() == 0
