@@ -15,6 +15,7 @@ class MarketplaceConfig(AppConfig):
         from .payment_events import payment_handlers_register
         from .quote_events import quote_handlers_register
         from .services import role_groups_sync
+        from .trust import checks as trust_checks  # noqa: F401
 
         payment_handlers_register()
         quote_handlers_register()

@@ -21,6 +21,23 @@ DEFAULTS: dict[str, Any] = {
     "WEBHOOK_ALLOW_LOOPBACK_URLS": None,  # None: allowed only with DEBUG
     "WEBHOOK_RESPONSE_EXCERPT_CHARS": 500,  # of a receiver's answer, kept in the delivery log
     "WEBHOOK_SWEEP_BATCH": 200,  # due deliveries one sweeper run sends
+    # trust (marketplace.trust): licence credentials, status lists, consent checks, content labels
+    "PUBLIC_BASE_URL": "",  # scheme://host of the site as the world sees it; empty: http://localhost
+    # private JWKs (dicts or JSON) or {"kid", "pem"}; the first signs, all are published. Empty: the
+    # FACE_MARKET_CREDENTIAL_SIGNING_KEYS environment variable, else a key generated once into the database
+    "CREDENTIAL_SIGNING_KEYS": [],
+    "CREDENTIAL_STATUS_LIST_SIZE": 131_072,  # entries a status list holds (2 bits each: 32 KiB raw)
+    "CREDENTIAL_STATUS_LIST_TTL_SECONDS": 30,  # how long a verifier may cache the list
+    "CONSENT_CHECK_RATE": "600/min",  # per caller
+    "CONSENT_CHECK_IMAGE_MAX_BYTES": 10 * 1024 * 1024,
+    "LABEL_IMAGE_MAX_BYTES": 20 * 1024 * 1024,
+    "LABEL_IMAGE_MAX_PIXELS": 40_000_000,
+    "LABEL_VIDEO_MAX_BYTES": 200 * 1024 * 1024,  # MP4 / QuickTime; not re-encoded
+    # PEM files of the C2PA signing chain (end entity first, then CA) and its private key; empty: an own
+    # CA and ES256 end-entity certificate generated once into the database (untrusted by C2PA validators)
+    "LABEL_C2PA_CERT_CHAIN_PATH": "",
+    "LABEL_C2PA_PRIVATE_KEY_PATH": "",
+    "LABEL_FONT_PATH": "",  # a font with CJK glyphs for the visible label; empty: looked for on the system
 }
 
 market_settings = AppSettings("marketplace", DEFAULTS)

@@ -14,6 +14,7 @@ NAV_ITEMS = [
     (Role.SELLER, _("Earnings"), "payouts:earnings"),
     (Role.SELLER, _("My cases"), "marketplace:moderation_mine"),
     (Role.SELLER, _("Reports to review"), "marketplace:usage_review"),
+    (Role.SELLER, _("Who checked my face"), "marketplace:trust_checks"),
     (Role.BUYER, _("Catalogue"), "listings:catalogue"),
     (Role.BUYER, _("My licences"), "marketplace:licences"),
     (Role.BUYER, _("Usage reports"), "marketplace:usage_reports"),

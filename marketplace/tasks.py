@@ -4,6 +4,8 @@ import os
 
 from celery import shared_task
 
+from .trust.tasks import trust_licence_sync_task  # noqa: F401  (registers it with the worker)
+
 
 @shared_task(name="face_market.ping")
 def ping(token: str) -> dict:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 from .views import info
@@ -44,4 +44,5 @@ urlpatterns = [
     path("moderation/audit/", mod.audit_log_page, name="moderation_audit"),
     path("moderation/report/<int:listing_id>/", mod.report_listing_page, name="report_listing"),
     path("moderation/claim/<int:listing_id>/", mod.face_claim_page, name="face_claim"),
+    path("", include("marketplace.trust.urls")),
 ]

@@ -46,7 +46,7 @@ class ModerationCaseSerializer(serializers.Serializer):
         return int(case.time_in_queue.total_seconds())
 
 
-class ReceiptSerializer(serializers.Serializer):
+class ModerationReceiptSerializer(serializers.Serializer):
     """What a reporter (or an appellant) learns: that it is in, and its status."""
 
     id = serializers.IntegerField()
@@ -67,7 +67,7 @@ class ModerationReportCreateView(PluginAPIView):
 
     throttle_scope = "reports"
 
-    @extend_schema(request=ModerationReportCreateSerializer, responses={201: ReceiptSerializer})
+    @extend_schema(request=ModerationReportCreateSerializer, responses={201: ModerationReceiptSerializer})
     def post(self, request):
         data = ModerationReportCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -81,7 +81,7 @@ class ModerationReportCreateView(PluginAPIView):
             details=data.validated_data.get("details", ""),
         )
         # reporters learn that the report is in, not what moderators know
-        return Response(ReceiptSerializer(case).data, status=status.HTTP_201_CREATED)
+        return Response(ModerationReceiptSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
 class ModerationCaseListView(PluginAPIMixin, generics.ListAPIView):
@@ -110,7 +110,7 @@ class ModerationCaseActView(PluginAPIView):
 
 
 class ModerationAppealCreateView(PluginAPIView):
-    @extend_schema(request=ModerationAppealCreateSerializer, responses={201: ReceiptSerializer})
+    @extend_schema(request=ModerationAppealCreateSerializer, responses={201: ModerationReceiptSerializer})
     def post(self, request, case_id: int):
         case = case_for_viewer(user=request.user, case_id=case_id)
         if case is None:
@@ -118,7 +118,7 @@ class ModerationAppealCreateView(PluginAPIView):
         data = ModerationAppealCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         appeal = appeal_file(case=case, seller=request.user, statement=data.validated_data["statement"])
-        return Response(ReceiptSerializer(appeal).data, status=status.HTTP_201_CREATED)
+        return Response(ModerationReceiptSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
 
 class ModerationAuditCsvView(PluginAPIView):

@@ -59,4 +59,5 @@ urlpatterns = [
     ),
     path("moderation/audit.csv", moderation.ModerationAuditCsvView.as_view(), name="moderation-audit-csv"),
     path("", include("marketplace.webhooks.urls")),  # no namespace of its own: names are marketplace_api:
+    path("", include("marketplace.trust.api_urls")),
 ]

@@ -52,9 +52,15 @@ class UsageStillSerializer(serializers.Serializer):
     identity_matched = serializers.BooleanField(allow_null=True)
     check_code = serializers.CharField()
     url = serializers.SerializerMethodField()
+    content_label = serializers.SerializerMethodField(help_text="Our content label on the still, if any.")
 
     def get_url(self, still) -> str:
         return reverse("marketplace_api:usage-report-still", args=[still.report.reference, still.position])
+
+    def get_content_label(self, still) -> dict | None:
+        from ..trust.selectors import still_label_summary
+
+        return still_label_summary(still)
 
 
 class UsageFindingSerializer(serializers.Serializer):

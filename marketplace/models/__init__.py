@@ -1,5 +1,13 @@
 """Models of the marketplace app, one module per area; import from here."""
 
+from ..trust.models import (
+    ConsentCheckReceipt,
+    ContentLabel,
+    LabelledStill,
+    LicenceCredential,
+    StatusList,
+    TrustKey,
+)
 from .moderation import Appeal, AuditLogEntry, FaceClaim, ModerationCase
 from .notifications import Notification
 from .purchases import Licence, Order
@@ -24,3 +32,12 @@ from ..webhooks.models import (  # noqa: E402,F401  (outbound webhooks)
     WebhookMessage,
     WebhookSubjectSequence,
 )
+
+__all__ += [
+    "ConsentCheckReceipt",
+    "ContentLabel",
+    "LabelledStill",
+    "LicenceCredential",
+    "StatusList",
+    "TrustKey",
+]

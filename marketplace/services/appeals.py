@@ -29,6 +29,7 @@ from ..moderation_state import (
     CaseSource,
     CaseStatus,
 )
+from ..trust.hooks import trust_on_listing_changed
 from .accounts import user_role_grant
 from .audit import audit_record
 from .moderation import require_moderator
@@ -93,6 +94,7 @@ def _restore(case: ModerationCase, *, moderator, reason: str) -> None:
         before = listing.status
         restorable = before == ListingStatus.TAKEN_DOWN or listing_is_held_for_review(listing)
         if restorable and listing_review_release(listing=listing, reason=reason, moderator=moderator):
+            trust_on_listing_changed(listing.pk)
             audit_record(
                 actor=moderator,
                 action="listing.restored",

@@ -28,6 +28,7 @@ from verification.state import ACTIVE_STATUSES, EnrollmentStatus
 
 from ..models import FaceClaim
 from ..moderation_state import CLAIM_TRANSITIONS, CaseSource, ClaimStatus, Severity
+from ..trust.hooks import trust_on_listing_changed
 from .accounts import user_role_grant
 from .audit import audit_record
 from .moderation import moderation_case_open
@@ -167,6 +168,7 @@ def face_claim_decide(*, claim: FaceClaim) -> FaceClaim:
     claim.case = case
     reason = _("Hidden pending review: a verified claimant's face matches (case %s)") % case.pk
     if listing_hide_pending_review(listing=listing, reason=reason):
+        trust_on_listing_changed(listing.pk)
         audit_record(
             actor=None,
             action="listing.hidden",

@@ -40,6 +40,7 @@ from ..moderation_state import (
     Severity,
 )
 from ..selectors import user_has_role
+from ..trust.hooks import trust_on_listing_changed
 from .audit import audit_record
 from .notifications import notify, notify_moderators
 from .takedown import listing_takedown
@@ -254,6 +255,7 @@ def _suspend(case: ModerationCase, *, moderator, reason: str) -> None:
     """Hide every listing of the seller and freeze their payouts; an appeal may restore them."""
     for listing in _seller_listings(case.seller):
         if listing_hide_pending_review(listing=listing, reason=reason, moderator=moderator):
+            trust_on_listing_changed(listing.pk)
             audit_record(
                 actor=moderator,
                 action="listing.hidden",
@@ -330,6 +332,7 @@ def _reverify(case: ModerationCase, *, moderator, reason: str) -> None:
         listing=case.listing, reason=reason, moderator=moderator
     )
     if hidden:
+        trust_on_listing_changed(case.listing_id)
         audit_record(
             actor=moderator,
             action="listing.hidden",
@@ -450,6 +453,7 @@ def moderation_case_act(*, case: ModerationCase, moderator, action: str, reason:
         and listing_is_held_for_review(case.listing)
         and listing_review_release(listing=case.listing, reason=reason, moderator=moderator)
     ):
+        trust_on_listing_changed(case.listing_id)
         audit_record(
             actor=moderator,
             action="listing.restored",

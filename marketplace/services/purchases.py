@@ -40,6 +40,7 @@ from ..models import Licence, Order
 from ..payment_events import PAYMENT_PURPOSE_ORDER
 from ..selectors import user_has_role
 from ..state import ORDER_TRANSITIONS, OrderStatus
+from ..trust.hooks import trust_on_licence_changed
 from .sale_notices import licence_sale_notify
 
 logger = logging.getLogger(__name__)
@@ -203,6 +204,7 @@ def licence_issue_for_payment(*, reference: str) -> Licence | None:
     )
     transition(order, to=OrderStatus.LICENSED, transitions=ORDER_TRANSITIONS, reason="payment captured")
     licence_sale_notify(licence)
+    trust_on_licence_changed(licence.pk)
     return licence
 
 

@@ -31,6 +31,7 @@ from payouts.state import HoldStatus
 from ..conf import market_settings
 from ..models import Licence, Revocation
 from ..state import LICENCE_TRANSITIONS, LicenceStatus
+from ..trust.hooks import trust_on_licence_changed
 from ..usage_state import REVOCATION_TRANSITIONS, RevocationStatus
 from .notifications import notify, notify_moderators
 from .purchases import licence_escrow_refund
@@ -120,6 +121,7 @@ def _end_licence(revocation: Revocation, licence: Licence) -> dict:
             from_statuses={LicenceStatus.ACTIVE},
         )
     exclusivity_release(licence_reference=licence.reference)
+    trust_on_licence_changed(licence.pk)
     notify(
         user=licence.buyer,
         kind="licence_revoked",

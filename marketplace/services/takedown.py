@@ -25,6 +25,7 @@ from payouts.services import payouts_freeze
 
 from ..models import Licence, ModerationCase
 from ..state import LICENCE_TRANSITIONS, LicenceStatus
+from ..trust.hooks import trust_on_licence_changed
 from .audit import audit_record, refund_movement
 from .notifications import notify
 from .purchases import licence_escrow_refund
@@ -75,6 +76,7 @@ def _revoke(licence: Licence, *, reason: str, moderator, case, result) -> None:
     except TransitionRefused:  # expired or revoked meanwhile: nothing left to revoke
         return
     result.revoked.append(licence.reference)
+    trust_on_licence_changed(licence.pk)
     audit_record(
         actor=moderator,
         action="licence.revoked",

@@ -33,6 +33,7 @@ from payouts.state import HoldStatus
 from ..conf import market_settings
 from ..models import Dispute, EvidenceStill, Licence, UsageReport
 from ..payment_events import PAYMENT_PURPOSE_TOP_UP
+from ..trust.hooks import trust_on_usage_report_filed
 from ..usage_state import USAGE_REPORT_REVIEWABLE, USAGE_REPORT_TRANSITIONS, DisputeStatus
 from ..usage_state import UsageReportStatus as Status
 from .notifications import notify, notify_moderators
@@ -80,6 +81,7 @@ def usage_report_file(
     from ..tasks import usage_report_check_task
 
     transaction.on_commit(lambda: usage_report_check_task.delay(report.pk), robust=True)
+    trust_on_usage_report_filed(report.pk)
     return report
 
 

@@ -28,6 +28,7 @@ from payouts.state import HoldStatus
 from ..conf import market_settings
 from ..models import Licence, UsageDeadline
 from ..state import LICENCE_TRANSITIONS, LicenceStatus
+from ..trust.hooks import trust_on_licence_changed
 from ..usage_state import UsageReportStatus
 from .notifications import notify, notify_moderators
 from .usage_checks import moderation_flag
@@ -154,6 +155,7 @@ def licences_expire(*, now=None) -> int:
             except TransitionRefused:
                 continue
             exclusivity_release(licence_reference=licence.reference)
+            trust_on_licence_changed(licence.pk)
             notify(
                 user=licence.buyer,
                 kind="licence_renewal_offer",

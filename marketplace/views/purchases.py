@@ -33,6 +33,7 @@ from ..selectors import (
     user_has_role,
 )
 from ..services import CheckoutRefused, licence_first_use_declare, order_create
+from ..trust.presentation import scope_rows
 
 
 class QuoteCheckoutForm(forms.Form):
@@ -176,7 +177,9 @@ def licence_detail(request, reference: str):
     if licence is None:
         raise Http404
     return render(
-        request, "marketplace/licence_detail.html", {"licence": licence, **licence_receipt(licence)}
+        request,
+        "marketplace/licence_detail.html",
+        {"licence": licence, "scope_rows": scope_rows(licence.scope), **licence_receipt(licence)},
     )
 
 

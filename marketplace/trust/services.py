@@ -1,0 +1,180 @@
+"""Writes of the trust surface: issue credentials, keep their status entries true, publish status lists.
+
+Each service is idempotent and takes ids, so the licence hooks (``hooks.py``; later an outbox handler)
+may run it any number of times: the result only depends on the licence's state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+
+from listings.services import listing_is_held_for_review
+
+from ..conf import market_settings
+from ..models import Licence
+from ..state import LicenceStatus
+from .claims import claims_hash, licence_claims, licensee_pseudonym, status_list_uri, verify_url
+from .credentials import credential_sign
+from .keys import signing_keys
+from .models import ContentLabel, CredentialStatus, LicenceCredential, StatusList
+from .status_list import status_list_pack, status_list_token_sign
+
+
+def credential_status_for(licence: Licence) -> int:
+    """What the licence's current credential must say now."""
+    if licence.status in (LicenceStatus.REVOKED, LicenceStatus.EXPIRED):
+        return CredentialStatus.INVALID
+    if licence.ends_at <= timezone.now():
+        return CredentialStatus.INVALID
+    if listing_is_held_for_review(licence.listing):  # a moderation hold: the face may not be theirs
+        return CredentialStatus.SUSPENDED
+    return CredentialStatus.VALID
+
+
+def _status_slot() -> tuple[StatusList, int]:
+    """A random free index of a list with room (random, so an index says nothing about issue order)."""
+    size = int(market_settings.CREDENTIAL_STATUS_LIST_SIZE)
+    status_list = StatusList.objects.select_for_update().order_by("-pk").first()
+    # a list is "full" at three quarters, so random probing finds a free slot in a few tries
+    if status_list is None or status_list.entries.count() >= status_list.size * 3 // 4:
+        status_list = StatusList.objects.create(size=size)
+        status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
+    while True:
+        index = secrets.randbelow(status_list.size)
+        if not status_list.entries.filter(status_index=index).exists():
+            return status_list, index
+
+
+@transaction.atomic
+def status_list_publish(*, status_list_id: int) -> StatusList:
+    """Re-render and sign the list from its entries (cheap: only non-valid entries are set)."""
+    status_list = StatusList.objects.select_for_update().get(pk=status_list_id)
+    entries = (
+        LicenceCredential.objects.filter(status_list=status_list)
+        .exclude(status=CredentialStatus.VALID)
+        .values_list("status_index", "status")
+    )
+    document = status_list_pack(entries, size=status_list.size, bits=status_list.bits)
+    status_list.token = status_list_token_sign(
+        uri=status_list_uri(status_list.pk),
+        status_list=document,
+        key=signing_keys().signer,
+        issued_at=int(time.time()),
+        ttl=int(market_settings.CREDENTIAL_STATUS_LIST_TTL_SECONDS),
+    )
+    status_list.version += 1
+    status_list.save(update_fields=["token", "version", "updated_at"])
+    return status_list
+
+
+@transaction.atomic
+def credential_issue(*, licence_id: int) -> LicenceCredential:
+    """The licence's current credential; a new one (and the old one invalidated) if its claims changed."""
+    licence = (
+        Licence.objects.select_for_update()
+        .select_related("listing", "terms_version", "buyer", "seller")
+        .get(pk=licence_id)
+    )
+    claims = licence_claims(licence)
+    digest = claims_hash(claims)
+    current = LicenceCredential.objects.filter(licence=licence, superseded_at__isnull=True).first()
+    if current is not None and current.claims_hash == digest:
+        return current
+    now = timezone.now()
+    touched: set[int] = set()
+    if current is not None:
+        current.superseded_at, current.status = now, CredentialStatus.INVALID
+        current.save(update_fields=["superseded_at", "status"])
+        touched.add(current.status_list_id)
+    status_list, index = _status_slot()
+    jti = f"urn:uuid:{uuid.uuid4()}"
+    key = signing_keys().signer
+    status = credential_status_for(licence)
+    token = credential_sign(
+        {
+            **claims,
+            "jti": jti,
+            "iat": int(now.timestamp()),
+            "status": {"status_list": {"idx": index, "uri": status_list_uri(status_list.pk)}},
+        },
+        key,
+    )
+    credential = LicenceCredential.objects.create(
+        licence=licence,
+        jti=jti,
+        kid=key.kid,
+        token=token,
+        claims_hash=digest,
+        status_list=status_list,
+        status_index=index,
+        status=status,
+        issued_at=now,
+        expires_at=licence.ends_at,
+    )
+    touched.add(status_list.pk)
+    for status_list_id in sorted(touched):
+        status_list_publish(status_list_id=status_list_id)
+    return credential
+
+
+@transaction.atomic
+def credential_status_sync(*, licence_id: int) -> LicenceCredential | None:
+    """Flip the current credential's status entry to the licence's state and republish if it changed."""
+    licence = Licence.objects.select_related("listing").get(pk=licence_id)
+    credential = (
+        LicenceCredential.objects.select_for_update()
+        .filter(licence=licence, superseded_at__isnull=True)
+        .first()
+    )
+    if credential is None:
+        return None
+    status = credential_status_for(licence)
+    if credential.status != status:
+        credential.status = status
+        credential.save(update_fields=["status"])
+        status_list_publish(status_list_id=credential.status_list_id)
+    return credential
+
+
+def trust_licence_sync(*, licence_id: int) -> LicenceCredential:
+    """Issue (or keep) the credential and bring its status up to date: what every hook runs."""
+    credential_issue(licence_id=licence_id)
+    return credential_status_sync(licence_id=licence_id)
+
+
+def content_label_create(*, licence: Licence, user, data: bytes) -> tuple[ContentLabel, bytes]:
+    """Label a buyer's output for their licence; refused unless the licence holds now.
+
+    The labelling (image work, signing) runs outside any transaction; the record is written after.
+    """
+    from .labels import LabelRefused, label_media
+
+    credential = trust_licence_sync(licence_id=licence.pk)
+    if credential is None or credential.status != CredentialStatus.VALID or licence.ends_at <= timezone.now():
+        raise LabelRefused(
+            "licence_not_valid", "Only a licence that is valid now can label media.", status=409
+        )
+    produce_id = uuid.uuid4()
+    labelled, media_type = label_media(
+        data=data,
+        reference=licence.reference,
+        credential=credential.token,
+        produce_id=str(produce_id),
+        producer=licensee_pseudonym(licence.buyer_id),
+        verify_url=verify_url(licence.reference),
+    )
+    label = ContentLabel.objects.create(
+        produce_id=produce_id,
+        licence=licence,
+        credential=credential,
+        created_by=user,
+        media_type=media_type,
+        sha256=hashlib.sha256(labelled).hexdigest(),
+    )
+    return label, labelled
