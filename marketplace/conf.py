@@ -39,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "LIVENESS_FRAMES_MAX": 60,
     "LIVENESS_FRAME_MAX_BYTES": 600_000,
     "ENROLLMENT_ABANDONED_HOURS": 24,  # an undecided enrollment expires and its captures go
+    # verification (issue 13)
+    "LIVENESS_GUIDED_FRAMES_MAX": 240,  # frames one guided camera check may stream (30 s at 8 a second)
+    "LIVENESS_GUIDED_BATCH_MAX": 8,  # frames in one upload of a guided check
     # deals
     "CHECKOUT_TTL_MINUTES": 30,  # an unpaid checkout expires; a payment arriving later is refunded
     "USAGE_REPORT_REVIEW_DAYS": 7,

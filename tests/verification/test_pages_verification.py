@@ -71,9 +71,12 @@ def test_photo_page_uploads_and_shows_intake_errors(seller_client, seller, photo
 
 def test_camera_page_carries_the_api_urls_prompts_and_csrf(seller_client, started):
     html = seller_client.get(reverse("verification:camera")).content.decode()
-    assert f"/api/v1/verification/enrollments/{started.pk}/challenge/" in html
-    assert f"/api/v1/verification/enrollments/{started.pk}/frames/" in html
+    # the page runs the guided check (the one-shot challenge/frames endpoints stay for API clients)
+    assert f"/api/v1/verification/enrollments/{started.pk}/guided/" in html
+    assert f"/api/v1/verification/enrollments/{started.pk}/guided/frames/" in html
     assert "Turn your head to your left" in html and "csrfmiddlewaretoken" in html
+    assert "Turn further to your left" in html and "Step {step} of {steps}" in html
+    assert "too_blurry" not in html and "hold_still" not in html.split("liveness-hints")[0]
     assert "verification/liveness.js" in html
     assert "http://" not in html.replace("http://testserver", "") and "https://" not in html
 

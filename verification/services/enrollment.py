@@ -95,6 +95,8 @@ def liveness_challenge_issue(*, enrollment: Enrollment, actor) -> Enrollment:
         to=S.CHALLENGE_ISSUED,
         actor=actor,
         challenge_actions=list(challenge_actions(_challenge_rng())),
+        challenge_guided=False,
+        challenge_steps=[],
         challenge_nonce=secrets.token_urlsafe(32),
         challenge_issued_at=now,
         challenge_expires_at=now + timedelta(seconds=int(market_settings.LIVENESS_CHALLENGE_TTL_SECONDS)),
@@ -126,6 +128,8 @@ def liveness_frames_submit(*, enrollment: Enrollment, nonce: str, frames: list[b
             raise refused("challenge_used" if nonce_matches else "wrong_step", 409)
         if not nonce_matches:
             raise refused("nonce_mismatch", 409)
+        if locked.challenge_guided:  # a guided check's frames arrive through guided_frames_add
+            raise refused("wrong_step", 409)
         if locked.challenge_expires_at is None or timezone.now() >= locked.challenge_expires_at:
             raise refused("challenge_expired", 409)
         LivenessFrame.objects.bulk_create(
