@@ -95,3 +95,27 @@ def _file(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+def test_every_message_of_the_app_catalogue_has_its_chinese_translation_compiled():
+    """verification/locale holds the app's newer messages (intake quality, the guided check)."""
+    import re
+    from pathlib import Path
+
+    from django.utils import translation
+
+    import verification
+    from verification.views import FURTHER_HINTS, HINTS
+
+    po = (Path(verification.__file__).parent / "locale/zh_Hans/LC_MESSAGES/django.po").read_text("utf-8")
+    msgids = [
+        "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', block))
+        for block in re.findall(r'^msgid ((?:".*"\n)+)', po, flags=re.M)
+    ]
+    msgids = [m.encode().decode("unicode_escape").encode("latin-1").decode() for m in msgids if m]
+    assert len(msgids) >= 25
+    with translation.override("zh-hans"):
+        untranslated = [m for m in msgids if translation.gettext(m) == m]
+        hints = [str(t) for t in [*HINTS.values(), *FURTHER_HINTS.values()] if str(t)]
+    assert not untranslated
+    assert all(re.search(r"[\u4e00-\u9fff]", text) for text in hints)
