@@ -26,6 +26,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get install -y -qq chromium >/dev/null
 fi
 
+# --- CJK fonts (screenshots of the Chinese pages show boxes without them) ---
+if ! fc-list 2>/dev/null | grep -qi "wqy"; then
+  log "installing fonts-wqy-zenhei"
+  apt_update
+  apt-get install -y -qq fonts-wqy-zenhei >/dev/null
+fi
+
 # --- pgvector ---
 if [ ! -f "/usr/share/postgresql/${PG_VERSION}/extension/vector.control" ]; then
   log "building pgvector 0.8.0 for PostgreSQL ${PG_VERSION}"

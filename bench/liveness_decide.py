@@ -94,6 +94,21 @@ def guided(engine, frames, choose_next, reference, timings=None):
     return verdict.passed, verdict.reasons
 
 
+def drawn(seed: int) -> list[str]:
+    """The 3 actions ``random_choices(seed)`` draws when each one is seen."""
+    choose, issued = random_choices(seed), []
+    for _ in range(3):
+        issued.append(choose(issued))
+    return issued
+
+
+def direct(engine, frames, challenge, reference):
+    """(accepted, reasons) of ``decide`` alone, without the guided protocol (no prompt timing): as if
+    the attacker had known the whole challenge in advance. Shows what the other layers catch."""
+    verdict = decide(frames, challenge, engine=engine, reference_embeddings=reference)
+    return verdict.passed, verdict.reasons
+
+
 def report(name, outcomes, *, genuine=False):
     accepted = sum(ok for ok, _ in outcomes)
     rate = (len(outcomes) - accepted) / len(outcomes) if genuine else accepted / len(outcomes)
@@ -127,19 +142,22 @@ def main() -> None:
     prints = [fs.face_print(img, engine.detect(img)[0].box) for img in images]
     rng = np.random.default_rng(12345)
     attacks: dict[str, list] = {"printed photo": [], "bent photo": [], "screen replay": []}
+    unguided: dict[str, list] = {"printed photo": [], "bent photo": [], "screen replay": []}
     for i in range(args.prints):
-        order = random_choices(1000 + i)
-        mimic = [order([])] if i % 2 else None  # the attacker tilts at the first prompt
-        frames_i = fs.photo_attack(prints[i % len(prints)], rng, mimic=mimic)
+        challenge = drawn(1000 + i)
+        frames_i = fs.photo_attack(prints[i % len(prints)], rng, mimic=challenge if i % 2 else None)
         attacks["printed photo"].append(guided(engine, frames_i, random_choices(1000 + i), reference))
+        unguided["printed photo"].append(direct(engine, frames_i, challenge, reference))
     for i in range(args.bent):
-        mimic = ["turn_left", "turn_right", "nod"] if i % 2 else None
-        frames_i = ra.bent_photo_attack(prints[i % len(prints)], rng, mimic=mimic)
+        challenge = drawn(2000 + i)
+        frames_i = ra.bent_photo_attack(prints[i % len(prints)], rng, mimic=challenge if i % 2 else None)
         attacks["bent photo"].append(guided(engine, frames_i, random_choices(2000 + i), reference))
+        unguided["bent photo"].append(direct(engine, frames_i, challenge, reference))
     picked = [variants[i] for i in np.linspace(0, len(variants) - 1, args.replays).round().astype(int)]
     for _, window, challenge in picked:
         replay = ra.screen_replay(held(window), rng)
         attacks["screen replay"].append(guided(engine, replay, scripted(challenge), reference))
+        unguided["screen replay"].append(direct(engine, replay, challenge, reference))
     attacks["out-of-order replay"] = [
         guided(engine, window, random_choices(3000 + i), reference)
         for i, (_, window, _c) in enumerate(picked)
@@ -155,6 +173,9 @@ def main() -> None:
     total = sum(len(o) for o in attacks.values())
     passed = sum(ok for o in attacks.values() for ok, _ in o)
     print(f"  all attacks: {passed}/{total} accepted")
+    print("\nthe same attacks decided without the guided protocol (challenge known in advance, no timing):")
+    for name, outcomes in unguided.items():
+        report(name, outcomes)
     print(
         f"\ndecision time (decide, genuine sessions of {min(len(w) for _, w, _ in variants)}-"
         f"{max(len(w) for _, w, _ in variants)} frames), load average {os.getloadavg()[0]:.1f} on "

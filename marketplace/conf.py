@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     # verification (issue 13)
     "LIVENESS_GUIDED_FRAMES_MAX": 240,  # frames one guided camera check may stream (30 s at 8 a second)
     "LIVENESS_GUIDED_BATCH_MAX": 8,  # frames in one upload of a guided check
+    # refuse the one-shot challenge (all actions issued at once: a long recording can be cut to match);
+    # off by default only because API clients, the demo and the test suite still use it
+    "LIVENESS_GUIDED_REQUIRED": False,
     # deals
     "CHECKOUT_TTL_MINUTES": 30,  # an unpaid checkout expires; a payment arriving later is refunded
     "USAGE_REPORT_REVIEW_DAYS": 7,

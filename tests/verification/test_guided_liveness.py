@@ -124,3 +124,12 @@ def test_bent_prints_are_refused(engine, reference):
         challenge = random.Random(i).sample(ACTIONS, 3)
         attack = ra.bent_photo_attack(printed, rng, mimic=challenge if i % 2 else None)
         assert not decide(attack, challenge, engine=engine, reference_embeddings=reference).passed
+
+
+@pytest.mark.django_db
+def test_the_one_shot_challenge_can_be_switched_off(seller, started, settings):
+    settings.FACE_MARKET = {**settings.FACE_MARKET, "LIVENESS_GUIDED_REQUIRED": True}
+    client = client_for(seller)
+    response = client.post(f"{API}/enrollments/{started.pk}/challenge/")
+    assert response.status_code == 409 and response.json()["code"] == "guided_required"
+    assert client.post(f"{API}/enrollments/{started.pk}/guided/").status_code == 201

@@ -178,7 +178,7 @@ def test_genuine_time_scaled_and_trimmed(engine, frames, reference):
 def test_a_session_must_start_from_the_neutral_pose(engine, frames, reference):
     """Known limit: starting 20 degrees into the first right turn, that turn is not seen (the baseline is
     the starting pose) and coming back to frontal reads as a left turn before it (out of order), or,
-    with the 11-degree threshold on the fused yaw, the remaining turns do not add up (missing)."""
+    with the 10-degree threshold on the fused yaw, the remaining turns do not add up (missing)."""
     verdict = decide(frames[10:], RIGHT_LEFT_RIGHT, engine=engine, reference_embeddings=reference)
     assert verdict.reasons in (["actions_out_of_order"], ["actions_missing"])
 

@@ -83,8 +83,14 @@ def reference_photo_add(*, enrollment: Enrollment, data: bytes, actor) -> Refere
 
 @transaction.atomic
 def liveness_challenge_issue(*, enrollment: Enrollment, actor) -> Enrollment:
-    """Issue a fresh random challenge (actions + single-use nonce + expiry); replaces an unanswered one."""
+    """Issue a fresh random challenge (actions + single-use nonce + expiry); replaces an unanswered one.
+
+    The one-shot form: every action at once. The camera page uses the guided check instead
+    (``services.guided``); ``LIVENESS_GUIDED_REQUIRED`` refuses this one.
+    """
     _require_owner(enrollment, actor)
+    if market_settings.LIVENESS_GUIDED_REQUIRED:
+        raise refused("guided_required", 409)
     locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     _require_step(locked, S.PHOTOS, S.CHALLENGE_ISSUED)
     if locked.reference_photos.count() < int(market_settings.REFERENCE_PHOTOS_MIN):

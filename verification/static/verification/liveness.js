@@ -40,6 +40,7 @@
     errorBox.textContent = message;
     errorBox.hidden = false;
     button.disabled = false;
+    button.style.display = "";
     root.dataset.state = "error";
   }
 
@@ -111,6 +112,7 @@
 
   async function run() {
     button.disabled = true;
+    button.style.display = "none";  // the check runs by itself from here; it comes back on an error
     errorBox.hidden = true;
     root.dataset.state = "starting";
     var stream_;
