@@ -20,6 +20,11 @@ DEFAULTS: dict[str, Any] = {
     "LIVENESS_FRAMES_MAX": 60,
     "LIVENESS_FRAME_MAX_BYTES": 600_000,
     "ENROLLMENT_ABANDONED_HOURS": 24,  # an undecided enrollment expires and its captures go
+    "LIVENESS_GUIDED_FRAMES_MAX": 240,  # frames one guided camera check may stream (30 s at 8 a second)
+    "LIVENESS_GUIDED_BATCH_MAX": 8,  # frames in one upload of a guided check
+    # refuse the one-shot challenge (all actions issued at once: a long recording can be cut to match);
+    # off by default only because API clients, the demo and the test suite still use it
+    "LIVENESS_GUIDED_REQUIRED": False,
 }
 
 verification_settings = AppSettings(

@@ -37,6 +37,7 @@ MESSAGES = {
     "too_many_photos": _("You have uploaded the maximum number of reference photos."),
     "too_few_photos": _("Upload at least one reference photo of your face first."),
     "duplicate_photo": _("This photo has already been uploaded."),
+    "guided_required": _("Please use the camera page: this check gives its instructions one at a time."),
     "challenge_expired": _("The camera check expired. Please start it again."),
     "challenge_used": _("These frames were already submitted. Please start a new camera check."),
     "nonce_mismatch": _("This camera check is not the current one. Please start it again."),

@@ -69,6 +69,10 @@ class Enrollment(models.Model):
     challenge_issued_at = models.DateTimeField(null=True, blank=True)
     challenge_expires_at = models.DateTimeField(null=True, blank=True)
     frames_count = models.PositiveSmallIntegerField(default=0)
+    #: a guided challenge: actions issued one at a time while the page streams frames
+    challenge_guided = models.BooleanField(default=False)
+    #: guided: [{"action": ..., "frame": index of the first frame stored after it was prompted}, ...]
+    challenge_steps = models.JSONField(default=list, blank=True)
     #: reason codes of the verdict (see verification/reasons.py for their plain words)
     reasons = models.JSONField(default=list, blank=True)
     #: non-biometric numbers of the decision (counts, ratios, timings): never embeddings or landmarks
@@ -131,6 +135,9 @@ class LivenessFrame(RawCapture):
 
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="frames")
     index = models.PositiveSmallIntegerField()
+    #: guided sessions: head pose and eye openness of this frame ({"yaw", "pitch", "ear"} or null when
+    #: no face), so each upload measures only its new frames; deleted with the frame
+    signals = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["index"]

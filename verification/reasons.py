@@ -13,6 +13,11 @@ REASONS = {
     "actions_missing": _("Not all of the requested movements were seen."),
     "actions_out_of_order": _("The requested movements were not done in the order shown."),
     "flat_motion": _("The camera saw a flat picture moving, not a real head turning."),
+    "screen_replay": _(
+        "The camera seemed to be filming a screen, not a person. Look at the camera yourself, "
+        "with no phone or monitor in front of it."
+    ),
+    "response_timing": _("The movements did not follow the instructions as they appeared. Please try again."),
     "multiple_faces": _("More than one face was in view. Please be alone in front of the camera."),
     "identity_changed": _("The face in front of the camera changed during the check."),
     "reference_mismatch": _("The face in front of the camera does not match your reference photos."),

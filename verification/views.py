@@ -28,8 +28,9 @@ from .state import DECIDED_STATUSES, EnrollmentStatus
 
 S = EnrollmentStatus
 
-#: the webcam page's capture rhythm (rendered into data attributes; about 40 frames at 8 per second)
-CAPTURE = {"fps": 8, "baseline_ms": 1000, "action_ms": 1500, "jpeg_quality": 0.85}
+#: the webcam page's capture rhythm (rendered into data attributes): 8 frames a second, uploaded in
+#: batches of 4 (an answer with feedback every half second)
+CAPTURE = {"fps": 8, "batch": 4, "jpeg_quality": 0.85}
 
 #: what the page asks for each action (the subject's own left and right)
 ACTION_PROMPTS = {
@@ -37,6 +38,20 @@ ACTION_PROMPTS = {
     "turn_right": gettext_lazy("Turn your head to your right"),
     "blink": gettext_lazy("Blink"),
     "nod": gettext_lazy("Nod: lower your chin and raise it again"),
+}
+
+#: live feedback while an action is pending (guidance.HINT_CODES); "further" depends on the action
+HINTS = {
+    "no_face": gettext_lazy("We cannot see your face. Come back in front of the camera, in good light."),
+    "hold_still": gettext_lazy("Hold still while the camera gets ready."),
+    "start": "",
+    "seen": gettext_lazy("Done."),
+}
+FURTHER_HINTS = {
+    "turn_left": gettext_lazy("Turn further to your left"),
+    "turn_right": gettext_lazy("Turn further to your right"),
+    "nod": gettext_lazy("Lower your chin a little further"),
+    "blink": gettext_lazy("Blink once, then keep your eyes open"),
 }
 
 
@@ -162,13 +177,18 @@ def camera(request):
             "enrollment": enrollment,
             "capture": CAPTURE,
             "prompts": {action: str(text) for action, text in ACTION_PROMPTS.items()},
+            "hints": {code: str(text) for code, text in HINTS.items()},
+            "further_hints": {action: str(text) for action, text in FURTHER_HINTS.items()},
             "ui_text": {
                 "hold": _("Look straight at the camera"),
-                "sending": _("Sending…"),
+                "sending": _("Checking…"),
+                "step_of": _("Step {step} of {steps}"),
                 "no_camera": _("We could not open your camera. Allow camera access and try again."),
                 "failed": _("Something went wrong. Please try again."),
+                "timed_out": _("The check took too long. Please start it again."),
             },
-            "max_frames": int(verification_settings.LIVENESS_FRAMES_MAX),
+            "max_frames": int(verification_settings.LIVENESS_GUIDED_FRAMES_MAX),
+            "batch_max": int(verification_settings.LIVENESS_GUIDED_BATCH_MAX),
         },
     )
 

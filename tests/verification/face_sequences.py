@@ -70,6 +70,16 @@ def face_print(photo: np.ndarray, box: tuple[int, int, int, int], size: int = 26
     )
 
 
+def face_crop(rgb: np.ndarray, box, side: int, margin: float = 1.6) -> np.ndarray:
+    """A ``side`` x ``side`` crop centred on the face box, ``margin`` times its size, area-resampled."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    half = margin * max(box[2] - box[0], box[3] - box[1]) / 2
+    src = np.float32([[cx - half, cy - half], [cx + half, cy - half], [cx - half, cy + half]])
+    dst = np.float32([[0, 0], [side, 0], [0, side]])
+    affine = cv2.getAffineTransform(src, dst)
+    return cv2.warpAffine(rgb, affine, (side, side), flags=cv2.INTER_AREA, borderMode=cv2.BORDER_REFLECT)
+
+
 def _plane_homography(
     print_size: int,
     yaw: float,

@@ -4,10 +4,12 @@ Chromium's fake capture device plays a Y4M file written here from tests/data/fac
 real clip, about 10 frames a second): a still lead-in, the performer's real head motion (right, left,
 right), then a still tail so the file's loop never restarts the motion inside the capture window.
 
-Test-only hook: the challenge is random in production, and a fixed recording cannot follow a random
-challenge (that is the point). So this test monkeypatches ``challenge_actions`` in
-``verification.services.enrollment`` for the live server, which runs in a thread of this test process,
-to return the clip's real action order. Nothing in the shipped code can force a challenge.
+The page runs the guided check: it streams frames in batches, shows the server's live feedback, and
+gets each next action only once the server has seen the current one. Test-only hook: each next action
+is random in production, and a fixed recording cannot follow random actions (that is the point). So
+this test monkeypatches ``guided_next_action`` in ``verification.services.guided`` for the live server,
+which runs in a thread of this test process, to follow the clip's real action order. Nothing in the
+shipped code can force an action.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from .conftest import CLIP_ACTIONS, CLIP_FRAMES_DIR, CLIP_START
 pytestmark = [pytest.mark.browser, pytest.mark.faces, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a sturdy pass phrase 42"
 FPS = 10
-LEAD_IN_SECONDS = 1.5
+LEAD_IN_SECONDS = 2.5
 TAIL_SECONDS = 6.0
 #: a sharp, frontal frame of the clip just before the captured motion: the seller's reference photo
 REFERENCE_FRAME = "frame_094.jpg"
@@ -74,13 +76,25 @@ def camera_page(fake_camera_file, live_server, playwright_driver):
     browser.close()
 
 
-def test_webcam_page_captures_the_clip_and_shows_the_verdict(camera_page, make_user, monkeypatch):
+#: reports every text the live feedback line and the step line show to the test (the page replaces
+#: them quickly, and leaves for the progress page at the end)
+WATCH_FEEDBACK = """() => {
+  const watch = (id) => new MutationObserver(() => {
+    window.recordShown(id, document.getElementById(id).textContent);
+  }).observe(document.getElementById(id), {childList: true, characterData: true, subtree: true});
+  watch("feedback"); watch("liveness-step");
+}"""
+
+
+def test_guided_check_follows_the_clip_with_live_feedback_and_shows_the_verdict(
+    camera_page, make_user, monkeypatch
+):
     from verification import services, tasks
     from verification.consent import current_version
     from verification.models import Enrollment, LivenessFrame
-    from verification.services import enrollment as enrollment_services
+    from verification.services import guided
 
-    monkeypatch.setattr(enrollment_services, "challenge_actions", lambda rng: list(CLIP_ACTIONS))
+    monkeypatch.setattr(guided, "guided_next_action", lambda issued, rng: CLIP_ACTIONS[len(issued)])
     # the test plays the worker: it runs the queued decision itself while the progress page polls
     queued: list[int] = []
     monkeypatch.setattr(tasks.enrollment_decide_task, "delay", queued.append)
@@ -98,16 +112,30 @@ def test_webcam_page_captures_the_clip_and_shows_the_verdict(camera_page, make_u
     page.click("#login-form button[type=submit]")
     page.wait_for_selector(".nav-user")
 
+    shown: dict[str, list[str]] = {"feedback": [], "liveness-step": []}
+    page.expose_function("recordShown", lambda element, text: shown[element].append(text))
     page.goto("/verification/camera/")
+    page.evaluate(WATCH_FEEDBACK)
     page.click("#start-check")
-    # each prompt is shown in turn while frames are captured
+    # each action is shown when the server asks for it, with its step number
     page.wait_for_function("document.getElementById('liveness').dataset.step === 'turn_right'")
     assert page.inner_text("#prompt") == "Turn your head to your right"
     page.wait_for_function("document.getElementById('liveness').dataset.step === 'turn_left'")
     assert page.inner_text("#prompt") == "Turn your head to your left"
     page.wait_for_url("**/verification/status/", timeout=60_000)
-    assert page.is_visible("#progress")  # frames are in, the decision is pending: the page polls
+    # live feedback was on screen while the person moved, and the steps advanced one by one
+    assert "Hold still while the camera gets ready." in shown["feedback"], shown
+    assert [t for t in dict.fromkeys(shown["liveness-step"]) if t] == [
+        "Step 1 of 3",
+        "Step 2 of 3",
+        "Step 3 of 3",
+    ], shown
+    assert page.is_visible("#progress")  # all actions seen, the decision is pending: the page polls
     assert queued == [enrollment.pk]
+    enrollment.refresh_from_db()
+    assert enrollment.challenge_guided and enrollment.challenge_actions == CLIP_ACTIONS
+    prompts = [step["frame"] for step in enrollment.challenge_steps]
+    assert prompts == sorted(prompts) and prompts[0] >= 2  # the first action came after the baseline
     tasks.enrollment_decide_task.apply(args=[queued[0]])
     page.wait_for_selector("#verdict-text", timeout=30_000)  # progress.js saw the verdict and reloaded
 
@@ -115,6 +143,6 @@ def test_webcam_page_captures_the_clip_and_shows_the_verdict(camera_page, make_u
     verdict = page.inner_text("#verdict-text")
     assert enrollment.status == "verified", (enrollment.status, enrollment.reasons, enrollment.metrics)
     assert "You are verified." in verdict
-    assert 20 <= enrollment.frames_count <= 60
+    assert 20 <= enrollment.frames_count <= 240
     assert not LivenessFrame.objects.filter(enrollment=enrollment).exists()  # deleted after the verdict
     assert Enrollment.objects.get(pk=enrollment.pk).challenge_actions == CLIP_ACTIONS

@@ -161,10 +161,28 @@ def test_multiple_faces(engine, name):
     assert image_intake(data, engine=engine, require_single_face=False).face.width >= 80
 
 
-def test_face_too_small(engine):
+def test_small_sharp_face_is_accepted_and_a_smaller_one_is_too_small(engine):
+    """Size is the eye distance; a small face is told so (with what to do), never "too blurry"."""
     small = Image.open(PHOTO).convert("RGB")
-    small.thumbnail((200, 200))  # the face is now about 60 px wide
-    assert reject(encode(small, "JPEG", quality=95), engine).code == "face_too_small"
+    small.thumbnail((200, 200))  # the face is now about 60 px wide, the eyes about 30 px apart
+    result = image_intake(encode(small, "JPEG", quality=95), engine=engine)
+    assert result.quality["eye_distance_px"] >= IntakeLimits().min_eye_distance_px
+    smaller = Image.open(PHOTO).convert("RGB")
+    smaller.thumbnail((150, 150))  # eyes about 22 px apart
+    error = reject(encode(smaller, "JPEG", quality=95), engine)
+    assert error.code == "face_too_small"
+    assert "Move closer" in error.message and "too_small" not in error.message
+
+
+def test_face_cut_off(engine):
+    error = reject((DATA / "people" / "obama_partial_face.jpg").read_bytes(), engine)
+    assert error.code == "face_cut_off"
+
+
+def test_too_dark(engine):
+    dark = (np.asarray(Image.open(PHOTO).convert("RGB"), dtype=np.float32) * 0.25).astype(np.uint8)
+    error = reject(encode(Image.fromarray(dark), "JPEG", quality=95), engine)
+    assert error.code == "too_dark"
 
 
 def test_too_blurry(engine):
@@ -192,3 +210,17 @@ def test_same_code_same_message(engine):
     assert (a.code, a.message) == (b.code, b.message)
     assert repr(a) == "IntakeError('no_face')"
     assert load_rgb(PHOTO).shape[2] == 3
+
+
+@pytest.mark.parametrize("name", ["obama.jpg", "biden.jpg", "kit_harington1.jpg", "rose_leslie1.jpg"])
+def test_150px_crops_of_sharp_faces_are_accepted_and_blurred_ones_refused(engine, name):
+    """The size of a face in an evidence still (bench/intake_quality.py runs every photo set)."""
+    import cv2
+
+    from tests.verification.face_sequences import face_crop
+
+    rgb = load_rgb(DATA / "people" / name)
+    crop = face_crop(rgb, engine.detect(rgb)[0].box, 150)
+    result = image_intake(encode(Image.fromarray(crop), "JPEG", quality=90), engine=engine)
+    blurred = cv2.GaussianBlur(crop, (0, 0), result.quality["eye_distance_px"] / 15)
+    assert reject(encode(Image.fromarray(blurred), "JPEG", quality=90), engine).code == "too_blurry"

@@ -165,10 +165,9 @@ def test_genuine_head_motion_is_accepted(engine, frames, reference, mirrored):
 
 @pytest.mark.faces
 def test_genuine_time_scaled_and_trimmed(engine, frames, reference):
-    """5 and 6.7 frames/s and a trimmed end. bench/liveness_decide.py runs all 24 variants: 14 pass; the
-    others see the left turn at 13-14 degrees from their starting pose, below the 15-degree threshold
-    (slow motion, for one, makes the first three frames 097, 097, 100 instead of 097, 100, 103)."""
-    wanted = {"097-43/every2nd", "097-41/x1/mirrored", "097-42/drop3rd"}
+    """5 and 6.7 frames/s, slow motion and a trimmed end. bench/liveness_decide.py runs all 24 variants
+    (all pass at the configured thresholds; with the old mesh-only yaw and 15 degrees, 14 did)."""
+    wanted = {"097-43/every2nd", "097-41/x1/mirrored", "097-42/drop3rd", "097-41/every2nd/mirrored"}
     for name, window, challenge in fs.genuine_variants(frames):
         if name in wanted:
             verdict = decide(window, challenge, engine=engine, reference_embeddings=reference)
@@ -178,9 +177,10 @@ def test_genuine_time_scaled_and_trimmed(engine, frames, reference):
 @pytest.mark.faces
 def test_a_session_must_start_from_the_neutral_pose(engine, frames, reference):
     """Known limit: starting 20 degrees into the first right turn, that turn is not seen (the baseline is
-    the starting pose) and coming back to frontal reads as a left turn before it."""
+    the starting pose) and coming back to frontal reads as a left turn before it (out of order), or,
+    with the 10-degree threshold on the fused yaw, the remaining turns do not add up (missing)."""
     verdict = decide(frames[10:], RIGHT_LEFT_RIGHT, engine=engine, reference_embeddings=reference)
-    assert verdict.reasons == ["actions_out_of_order"]
+    assert verdict.reasons in (["actions_out_of_order"], ["actions_missing"])
 
 
 @pytest.mark.faces

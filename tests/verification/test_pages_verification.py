@@ -71,9 +71,12 @@ def test_photo_page_uploads_and_shows_intake_errors(seller_client, seller, photo
 
 def test_camera_page_carries_the_api_urls_prompts_and_csrf(seller_client, started):
     html = seller_client.get(reverse("verification:camera")).content.decode()
-    assert f"/api/v1/verification/enrollments/{started.pk}/challenge/" in html
-    assert f"/api/v1/verification/enrollments/{started.pk}/frames/" in html
+    # the page runs the guided check (the one-shot challenge/frames endpoints stay for API clients)
+    assert f"/api/v1/verification/enrollments/{started.pk}/guided/" in html
+    assert f"/api/v1/verification/enrollments/{started.pk}/guided/frames/" in html
     assert "Turn your head to your left" in html and "csrfmiddlewaretoken" in html
+    assert "Turn further to your left" in html and "Step {step} of {steps}" in html
+    assert "too_blurry" not in html and "hold_still" not in html.split("liveness-hints")[0]
     assert "verification/liveness.js" in html
     assert "http://" not in html.replace("http://testserver", "") and "https://" not in html
 
@@ -92,3 +95,27 @@ def _file(name, data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+def test_every_message_of_the_app_catalogue_has_its_chinese_translation_compiled():
+    """verification/locale holds the app's newer messages (intake quality, the guided check)."""
+    import re
+    from pathlib import Path
+
+    from django.utils import translation
+
+    import verification
+    from verification.views import FURTHER_HINTS, HINTS
+
+    po = (Path(verification.__file__).parent / "locale/zh_Hans/LC_MESSAGES/django.po").read_text("utf-8")
+    msgids = [
+        "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', block))
+        for block in re.findall(r'^msgid ((?:".*"\n)+)', po, flags=re.M)
+    ]
+    msgids = [m.encode().decode("unicode_escape").encode("latin-1").decode() for m in msgids if m]
+    assert len(msgids) >= 25
+    with translation.override("zh-hans"):
+        untranslated = [m for m in msgids if translation.gettext(m) == m]
+        hints = [str(t) for t in [*HINTS.values(), *FURTHER_HINTS.values()] if str(t)]
+    assert not untranslated
+    assert all(re.search(r"[\u4e00-\u9fff]", text) for text in hints)

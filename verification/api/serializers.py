@@ -76,6 +76,26 @@ class ChallengeSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(source="challenge_expires_at")
 
 
+class GuidedChallengeSerializer(serializers.Serializer):
+    nonce = serializers.CharField(source="challenge_nonce", help_text="Send it with every upload of frames.")
+    expires_at = serializers.DateTimeField(source="challenge_expires_at")
+    steps = serializers.SerializerMethodField()
+
+    def get_steps(self, obj) -> int:
+        from ..services.guided import GUIDED_STEPS
+
+        return GUIDED_STEPS
+
+
+class GuidedProgressSerializer(serializers.Serializer):
+    action = serializers.CharField(allow_null=True, help_text="The action to perform now; null: hold still.")
+    hint = serializers.CharField(help_text="no_face, hold_still, start, further or seen.")
+    fraction = serializers.FloatField(help_text="How far the current movement has got, 0-1.")
+    step = serializers.IntegerField()
+    steps = serializers.IntegerField()
+    done = serializers.BooleanField(help_text="All actions seen: the decision is queued.")
+
+
 class FramesUploadSerializer(serializers.Serializer):
     nonce = serializers.CharField()
     frames = serializers.ListField(child=serializers.FileField(), help_text="JPEG frames in capture order.")

@@ -28,6 +28,8 @@ from .serializers import (
     EnrollmentSerializer,
     FaceMatchFlagSerializer,
     FramesUploadSerializer,
+    GuidedChallengeSerializer,
+    GuidedProgressSerializer,
     PhotoSerializer,
     PhotoUploadSerializer,
     ProtectedPersonSerializer,
@@ -179,6 +181,42 @@ class FramesView(_EnrollmentActionView):
         )
         enrollment.refresh_from_db()
         return Response(EnrollmentSerializer(enrollment).data, status=status.HTTP_202_ACCEPTED)
+
+
+class GuidedChallengeView(_EnrollmentActionView):
+    """Start a guided camera check: the actions come one at a time in the answers to the uploads."""
+
+    @extend_schema(request=None, responses={201: GuidedChallengeSerializer})
+    def post(self, request, pk: int):
+        enrollment = services.guided_challenge_start(enrollment=self.enrollment(pk), actor=request.user)
+        return Response(GuidedChallengeSerializer(enrollment).data, status=status.HTTP_201_CREATED)
+
+
+class GuidedFramesView(_EnrollmentActionView):
+    """Upload the next few frames of a guided check (multipart: ``nonce`` and repeated ``frames``);
+    the answer is the action to perform now and live feedback on it."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": FramesUploadSerializer},
+        responses={200: GuidedProgressSerializer},
+    )
+    def post(self, request, pk: int):
+        enrollment = self.enrollment(pk)
+        uploads = request.FILES.getlist("frames")
+        if len(uploads) > int(verification_settings.LIVENESS_GUIDED_BATCH_MAX):
+            raise refused("too_many_frames")
+        limit = int(verification_settings.LIVENESS_FRAME_MAX_BYTES)
+        if any(upload.size > limit for upload in uploads):
+            raise refused("frame_too_large")
+        progress = services.guided_frames_add(
+            enrollment=enrollment,
+            nonce=str(request.data.get("nonce", "")),
+            frames=[upload.read() for upload in uploads],
+            actor=request.user,
+        )
+        return Response(GuidedProgressSerializer(progress).data)
 
 
 class FlagListView(PluginAPIMixin, generics.ListAPIView):

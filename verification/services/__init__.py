@@ -11,6 +11,7 @@ from .enrollment import (
     liveness_frames_submit,
     reference_photo_add,
 )
+from .guided import GuidedProgress, guided_challenge_start, guided_frames_add, guided_next_action
 from .retention import enrollments_expire_abandoned, raw_captures_delete, raw_captures_purge
 from .review import face_match_flag_resolve, face_match_flag_revise, reverification_require
 from .templates import (
@@ -23,6 +24,10 @@ from .templates import (
 )
 
 __all__ = [
+    "GuidedProgress",
+    "guided_challenge_start",
+    "guided_frames_add",
+    "guided_next_action",
     "ImportReport",
     "biometric_consent_record",
     "biometric_consent_withdraw",

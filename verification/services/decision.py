@@ -64,8 +64,15 @@ def enrollment_decide(*, enrollment_id: int) -> Enrollment | None:
     metrics: dict[str, float] = {"reference_photos": float(len(references))}
     if references:
         frames = [decode_frame(bytes(f.jpeg)) for f in enrollment.frames.order_by("index")]
+        prompts = (
+            [step["frame"] for step in enrollment.challenge_steps] if enrollment.challenge_guided else None
+        )
         verdict = decide(
-            frames, list(enrollment.challenge_actions), engine=engine, reference_embeddings=references
+            frames,
+            list(enrollment.challenge_actions),
+            engine=engine,
+            reference_embeddings=references,
+            prompt_frames=prompts,
         )
         reasons.extend(r for r in verdict.reasons if r not in reasons)
         metrics.update(_plain_numbers(verdict.metrics))

@@ -84,8 +84,14 @@ def reference_photo_add(*, enrollment: Enrollment, data: bytes, actor) -> Refere
 
 @transaction.atomic
 def liveness_challenge_issue(*, enrollment: Enrollment, actor) -> Enrollment:
-    """Issue a fresh random challenge (actions + single-use nonce + expiry); replaces an unanswered one."""
+    """Issue a fresh random challenge (actions + single-use nonce + expiry); replaces an unanswered one.
+
+    The one-shot form: every action at once. The camera page uses the guided check instead
+    (``services.guided``); ``LIVENESS_GUIDED_REQUIRED`` refuses this one.
+    """
     _require_owner(enrollment, actor)
+    if verification_settings.LIVENESS_GUIDED_REQUIRED:
+        raise refused("guided_required", 409)
     locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     _require_step(locked, S.PHOTOS, S.CHALLENGE_ISSUED)
     if locked.reference_photos.count() < int(verification_settings.REFERENCE_PHOTOS_MIN):
@@ -96,6 +102,8 @@ def liveness_challenge_issue(*, enrollment: Enrollment, actor) -> Enrollment:
         to=S.CHALLENGE_ISSUED,
         actor=actor,
         challenge_actions=list(challenge_actions(_challenge_rng())),
+        challenge_guided=False,
+        challenge_steps=[],
         challenge_nonce=secrets.token_urlsafe(32),
         challenge_issued_at=now,
         challenge_expires_at=now
@@ -128,6 +136,8 @@ def liveness_frames_submit(*, enrollment: Enrollment, nonce: str, frames: list[b
             raise refused("challenge_used" if nonce_matches else "wrong_step", 409)
         if not nonce_matches:
             raise refused("nonce_mismatch", 409)
+        if locked.challenge_guided:  # a guided check's frames arrive through guided_frames_add
+            raise refused("wrong_step", 409)
         if locked.challenge_expires_at is None or timezone.now() >= locked.challenge_expires_at:
             raise refused("challenge_expired", 409)
         LivenessFrame.objects.bulk_create(

@@ -1,5 +1,7 @@
-/* The liveness check page: open the camera, get a challenge, show each prompt in turn while capturing
- * JPEG frames, then upload them with the challenge's nonce.
+/* The guided camera check: open the camera, start a guided check, then stream JPEG frames in small
+ * batches while the person moves. Each answer names the action to perform now and how far it has got;
+ * the page shows it at once ("Turn further to your left"). The server picks each next action at random
+ * only after it has seen the current one, and decides from all the frames at the end.
  *
  * The preview is mirrored by CSS only (people expect a mirror); the frames are drawn from the video
  * element's own pixels, so what is sent is what the camera saw: NOT mirrored. The server's "turn left"
@@ -9,18 +11,24 @@
   "use strict";
   var root = document.getElementById("liveness");
   if (!root) { return; }
-  var prompts = JSON.parse(document.getElementById("liveness-prompts").textContent);
-  var text = JSON.parse(document.getElementById("liveness-messages").textContent);
+  function data(id) { return JSON.parse(document.getElementById(id).textContent); }
+  var prompts = data("liveness-prompts");
+  var hints = data("liveness-hints");
+  var further = data("liveness-further");
+  var text = data("liveness-messages");
   var video = document.getElementById("preview");
   var promptBox = document.getElementById("prompt");
+  var feedbackBox = document.getElementById("feedback");
+  var stepBox = document.getElementById("liveness-step");
+  var bar = document.getElementById("liveness-progress");
   var errorBox = document.getElementById("liveness-error");
   var button = document.getElementById("start-check");
   var cfg = {
     fps: Number(root.dataset.fps) || 8,
-    baselineMs: Number(root.dataset.baselineMs) || 1000,
-    actionMs: Number(root.dataset.actionMs) || 1500,
+    batch: Number(root.dataset.batch) || 4,
+    batchMax: Number(root.dataset.batchMax) || 8,
     quality: Number(root.dataset.jpegQuality) || 0.85,
-    maxFrames: Number(root.dataset.maxFrames) || 60
+    maxFrames: Number(root.dataset.maxFrames) || 240
   };
 
   function csrfToken() {
@@ -32,6 +40,7 @@
     errorBox.textContent = message;
     errorBox.hidden = false;
     button.disabled = false;
+    button.style.display = "";
     root.dataset.state = "error";
   }
 
@@ -43,78 +52,91 @@
     return new Promise(function (resolve) { canvas.toBlob(resolve, "image/jpeg", cfg.quality); });
   }
 
-  async function capture(actions) {
+  async function post(url, body) {
+    var response = await fetch(url, {
+      method: "POST", credentials: "same-origin", body: body,
+      headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
+    });
+    var payload = await response.json().catch(function () { return {}; });
+    if (!response.ok) { throw new Error(payload.message || text.failed); }
+    return payload;
+  }
+
+  function show(progress) {
+    root.dataset.step = progress.action || "hold";
+    root.dataset.hint = progress.hint;
+    promptBox.textContent = progress.action ? (prompts[progress.action] || "") : text.hold;
+    var hint = progress.hint === "further" ? further[progress.action] : hints[progress.hint];
+    feedbackBox.textContent = hint || "";
+    if (progress.step > 0) {
+      stepBox.textContent = text.step_of.replace("{step}", progress.step).replace("{steps}", progress.steps);
+      bar.hidden = false;
+      bar.value = progress.fraction;
+    }
+  }
+
+  async function stream(nonce) {
     var canvas = document.createElement("canvas");
     canvas.width = video.videoWidth || 640;
     canvas.height = video.videoHeight || 480;
-    var frames = [];
-    var timeline = [{ text: text.hold, ms: cfg.baselineMs }].concat(actions.map(function (action) {
-      return { text: prompts[action] || action, ms: cfg.actionMs, action: action };
-    }));
     var interval = 1000 / cfg.fps;
-    var started = performance.now();
-    var ends = [];
-    var total = 0;
-    timeline.forEach(function (step) { total += step.ms; ends.push(total); });
-    var step = -1;
-    for (var next = started; performance.now() - started < total && frames.length < cfg.maxFrames; next += interval) {
-      var elapsed = performance.now() - started;
-      var current = ends.findIndex(function (end) { return elapsed < end; });
-      if (current !== step) {
-        step = current;
-        promptBox.textContent = timeline[step].text;
-        root.dataset.step = timeline[step].action || "hold";
-      }
+    var pending = [];
+    var sent = 0;
+    var upload = null;
+    var finished = null;
+    var failure = null;
+    function send(blobs) {
+      var form = new FormData();
+      form.append("nonce", nonce);
+      blobs.forEach(function (blob, i) { form.append("frames", blob, "frame-" + (sent + i) + ".jpg"); });
+      sent += blobs.length;
+      return post(root.dataset.guidedFramesUrl, form).then(function (progress) {
+        show(progress);
+        if (progress.done) { finished = progress; }
+      }, function (err) { failure = err; });
+    }
+    for (var next = performance.now(); !finished && !failure && sent + pending.length < cfg.maxFrames; next += interval) {
       var blob = await grab(canvas);
-      if (blob) { frames.push(blob); }
+      if (blob) { pending.push(blob); }
+      if (!upload && pending.length >= cfg.batch) {
+        // a slow answer leaves a backlog: it goes in the next uploads, never more than batchMax at once
+        upload = send(pending.splice(0, cfg.batchMax)).then(function () { upload = null; });
+      }
       var wait = next + interval - performance.now();
       if (wait > 0) { await sleep(wait); }
     }
-    return frames;
+    if (upload) { await upload; }
+    if (failure) { throw failure; }
+    return finished;
   }
 
   async function run() {
     button.disabled = true;
+    button.style.display = "none";  // the check runs by itself from here; it comes back on an error
     errorBox.hidden = true;
     root.dataset.state = "starting";
-    var stream;
+    var stream_;
     try {
-      stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
+      stream_ = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 }, audio: false });
     } catch (err) {
       showError(text.no_camera);
       return;
     }
     try {
-      video.srcObject = stream;
+      video.srcObject = stream_;
       await video.play();
-      var response = await fetch(root.dataset.challengeUrl, {
-        method: "POST", credentials: "same-origin",
-        headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
-      });
-      var challenge = await response.json();
-      if (!response.ok) { showError(challenge.message || text.failed); return; }
+      var check = await post(root.dataset.guidedUrl, null);
       root.dataset.state = "capturing";
-      var frames = await capture(challenge.actions);
+      show({ action: null, hint: "hold_still", fraction: 0, step: 0, steps: check.steps });
+      var finished = await stream(check.nonce);
+      if (!finished) { showError(text.timed_out); return; }
       promptBox.textContent = text.sending;
-      root.dataset.state = "sending";
-      var form = new FormData();
-      form.append("nonce", challenge.nonce);
-      frames.forEach(function (blob, i) { form.append("frames", blob, "frame-" + i + ".jpg"); });
-      var upload = await fetch(root.dataset.framesUrl, {
-        method: "POST", credentials: "same-origin", body: form,
-        headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
-      });
-      if (!upload.ok) {
-        var problem = await upload.json().catch(function () { return {}; });
-        showError(problem.message || text.failed);
-        return;
-      }
       root.dataset.state = "sent";
       window.location.assign(root.dataset.statusUrl);
     } catch (err) {
-      showError(text.failed);
+      showError(err && err.message ? err.message : text.failed);
     } finally {
-      stream.getTracks().forEach(function (track) { track.stop(); });
+      stream_.getTracks().forEach(function (track) { track.stop(); });
     }
   }
 
