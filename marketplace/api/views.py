@@ -24,8 +24,8 @@ class ApiRootView(APIView):
             {
                 "me": reverse("marketplace_api:me", request=request, format=format),
                 "token": reverse("marketplace_api:token", request=request, format=format),
-                "schema": reverse("api-schema", request=request),
-                "docs": reverse("api-docs", request=request),
+                "schema": reverse("face_market:api-schema", request=request),
+                "docs": reverse("face_market:api-docs", request=request),
             }
         )
 

@@ -1,0 +1,73 @@
+"""The plugin's OpenAPI schema and docs, self-contained: they need no SPECTACULAR_SETTINGS from the host.
+
+The schema lists only the plugin's own endpoints (the host's API is not ours to publish), wherever the
+host mounted ``marketplace.urls``.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.settings import patched_settings
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+
+PLUGIN_PACKAGES = ("marketplace.", "listings.", "verification.", "payouts.")
+
+SCHEMA_SETTINGS = {
+    "TITLE": "Face licence marketplace API",
+    "DESCRIPTION": "Licences to a person's likeness: specific, consented, revocable, verifiable and paid.",
+    "VERSION": "1.0.0",
+    # any host prefix before /api/v1 is stripped when naming operations and tags
+    "SCHEMA_PATH_PREFIX": r"(?:/[^/]+)*/api/v[0-9]+",
+    "PREPROCESSING_HOOKS": ["marketplace.api.schema.plugin_endpoints_only"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+
+def plugin_endpoints_only(endpoints, **kwargs):
+    """drf-spectacular preprocessing hook: keep the endpoints whose view lives in one of the plugin's apps."""
+    kept = []
+    for path, path_regex, method, callback in endpoints:
+        view_class = getattr(callback, "cls", None) or callback
+        if view_class.__module__.startswith(PLUGIN_PACKAGES) and view_class.__module__ != __name__:
+            kept.append((path, path_regex, method, callback))
+    return kept
+
+
+class MarketSchemaGenerator(SchemaGenerator):
+    """Describes each view with drf-spectacular's AutoSchema even when the host's DRF
+    ``DEFAULT_SCHEMA_CLASS`` is another (DRF's own default is): the plugin's schema must not depend on
+    the host's REST_FRAMEWORK settings. A view that declares its own schema keeps it."""
+
+    def create_view(self, callback, method, request=None):
+        view_class = callback.cls
+        if isinstance(view_class.schema, AutoSchema):
+            return super().create_view(callback, method, request)
+        callback.cls = type(
+            view_class.__name__, (view_class,), {"schema": AutoSchema(), "__module__": view_class.__module__}
+        )
+        try:
+            return super().create_view(callback, method, request)
+        finally:
+            callback.cls = view_class
+
+
+class MarketSchemaView(SpectacularAPIView):
+    permission_classes = [AllowAny]
+    generator_class = MarketSchemaGenerator
+    serve_public = True
+    custom_settings = SCHEMA_SETTINGS
+
+
+class MarketSwaggerView(SpectacularSwaggerView):
+    permission_classes = [AllowAny]
+    title = SCHEMA_SETTINGS["TITLE"]
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        with patched_settings(SCHEMA_SETTINGS):
+            return super().get(request, *args, **kwargs)

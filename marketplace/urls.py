@@ -1,0 +1,36 @@
+"""The one URLconf a host includes: every app's pages and the whole API with its schema.
+
+``path("faces/", include("marketplace.urls"))`` under any prefix. Every name is namespaced:
+pages under ``marketplace``, ``listings``, ``verification``, ``payouts``; the API under
+``<app>_api``; the schema, docs and health check under ``face_market``.
+"""
+
+from django.urls import include, path
+
+from .api.schema import MarketSchemaView, MarketSwaggerView
+from .views import healthz
+
+api_v1 = [
+    path("", include("marketplace.api.urls")),
+    path("verification/", include("verification.api.urls")),
+    path("listings/", include("listings.api.urls")),
+    path("payouts/", include("payouts.api.urls")),
+]
+
+face_market_patterns = (
+    [
+        path("healthz", healthz, name="healthz"),
+        path("api/schema/", MarketSchemaView.as_view(), name="api-schema"),
+        path("api/docs/", MarketSwaggerView.as_view(url_name="face_market:api-schema"), name="api-docs"),
+    ],
+    "face_market",
+)
+
+urlpatterns = [
+    path("", include(face_market_patterns)),
+    path("api/v1/", include(api_v1)),
+    path("verification/", include("verification.urls")),
+    path("listings/", include("listings.urls")),
+    path("payouts/", include("payouts.urls")),
+    path("", include("marketplace.pages_urls")),
+]
