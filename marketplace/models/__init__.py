@@ -4,6 +4,7 @@ from .moderation import Appeal, AuditLogEntry, FaceClaim, ModerationCase
 from .notifications import Notification
 from .permissions import MarketplacePermission
 from .purchases import Licence, Order, StatusChange
+from .schedule import ScheduleRun
 from .usage import Dispute, DisputeAttachment, EvidenceStill, Revocation, UsageDeadline, UsageReport
 
 __all__ = [
@@ -20,3 +21,4 @@ __all__ = [
     "UsageReport",
 ]
 __all__ += ["Appeal", "AuditLogEntry", "FaceClaim", "ModerationCase"]
+__all__ += ["ScheduleRun"]
