@@ -53,6 +53,11 @@ DEFAULTS: dict[str, Any] = {
     "LISTING_PREVIEW_WATERMARK": "FACE MARKET PREVIEW",
     "CATALOGUE_PAGE_SIZE": 24,
     "QUOTE_REQUEST_VALID_DAYS": 14,  # how long a seller's answer to a price-on-request stays valid
+    # embedding in a host (marketplace/embedding/)
+    # the host's layout the plugin's pages extend; blocks: title, head, content, scripts
+    "BASE_TEMPLATE": "base.html",
+    "SIGNUP_ENABLED": True,  # False: the host owns sign-up, the plugin's sign-up page is gone (404)
+    "THROTTLE_RATES": {"reports": "20/hour"},  # the plugin's DRF throttle scopes (no host DRF setting)
 }
 
 #: settings whose values are dotted paths, imported on access

@@ -10,7 +10,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from listings.selectors import listing_for_viewer
@@ -22,6 +21,7 @@ from ..services import appeal_file, moderation_case_act, moderation_report_file
 from ..services.moderation import REPORT_REASONS
 from ..state import TransitionRefused
 from ..views.moderation import audit_log_csv_response
+from .throttles import MarketScopedRateThrottle
 
 
 class ModerationReportCreateSerializer(serializers.Serializer):
@@ -64,7 +64,7 @@ def _refused(exc: Exception) -> Response:
 class ModerationReportCreateView(APIView):
     """Report a listing (any logged-in user or a host platform's token); 20 an hour per user."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [MarketScopedRateThrottle]
     throttle_scope = "reports"
 
     @extend_schema(request=ModerationReportCreateSerializer, responses={201: ModerationCaseSerializer})
