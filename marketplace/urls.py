@@ -7,15 +7,16 @@ pages under ``marketplace``, ``listings``, ``verification``, ``payouts``; the AP
 
 from django.urls import include, path
 
-from .api.schema import MarketSchemaView, MarketSwaggerView
+from .api.schema import MarketSchemaView, MarketSwaggerView, spectacular_default_schema
 from .views import healthz
 
-api_v1 = [
-    path("", include("marketplace.api.urls")),
-    path("verification/", include("verification.api.urls")),
-    path("listings/", include("listings.api.urls")),
-    path("payouts/", include("payouts.api.urls")),
-]
+with spectacular_default_schema():  # include() imports the API modules here
+    api_v1 = [
+        path("", include("marketplace.api.urls")),
+        path("verification/", include("verification.api.urls")),
+        path("listings/", include("listings.api.urls")),
+        path("payouts/", include("payouts.api.urls")),
+    ]
 
 face_market_patterns = (
     [

@@ -6,12 +6,15 @@ host mounted ``marketplace.urls``.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.settings import patched_settings
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
+from rest_framework.settings import api_settings
 
 PLUGIN_PACKAGES = ("marketplace.", "listings.", "verification.", "payouts.")
 
@@ -26,6 +29,25 @@ SCHEMA_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+
+@contextmanager
+def spectacular_default_schema():
+    """While the plugin's API modules are imported, ``@extend_schema`` builds on drf-spectacular's
+    AutoSchema even when the host's DRF ``DEFAULT_SCHEMA_CLASS`` is DRF's own (its default): a schema
+    class chosen at import cannot be rebased later. The host's setting is restored at once."""
+    cached = api_settings.__dict__.get("DEFAULT_SCHEMA_CLASS", _UNSET)
+    api_settings.DEFAULT_SCHEMA_CLASS = AutoSchema
+    try:
+        yield
+    finally:
+        if cached is _UNSET:
+            del api_settings.DEFAULT_SCHEMA_CLASS
+        else:
+            api_settings.DEFAULT_SCHEMA_CLASS = cached
+
+
+_UNSET = object()
 
 
 def plugin_endpoints_only(endpoints, **kwargs):
@@ -44,19 +66,15 @@ class MarketSchemaGenerator(SchemaGenerator):
     the host's REST_FRAMEWORK settings. A view that declares its own schema keeps it."""
 
     def create_view(self, callback, method, request=None):
-        view_class = callback.cls
-        if isinstance(view_class.schema, AutoSchema):
-            return super().create_view(callback, method, request)
-        callback.cls = type(
-            view_class.__name__, (view_class,), {"schema": AutoSchema(), "__module__": view_class.__module__}
-        )
-        try:
-            return super().create_view(callback, method, request)
-        finally:
-            callback.cls = view_class
+        view = super().create_view(callback, method, request)
+        schema = getattr(view, "schema", None)
+        if schema is not None and not isinstance(schema, AutoSchema):
+            self._set_schema_to_view(view, AutoSchema())  # a view left on the host's default class
+        return view
 
 
 class MarketSchemaView(SpectacularAPIView):
+    schema = AutoSchema()  # drf-spectacular's, whatever the host's DEFAULT_SCHEMA_CLASS
     permission_classes = [AllowAny]
     generator_class = MarketSchemaGenerator
     serve_public = True
@@ -64,6 +82,7 @@ class MarketSchemaView(SpectacularAPIView):
 
 
 class MarketSwaggerView(SpectacularSwaggerView):
+    schema = AutoSchema()
     permission_classes = [AllowAny]
     title = SCHEMA_SETTINGS["TITLE"]
 
