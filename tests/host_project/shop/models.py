@@ -34,7 +34,13 @@ class Listing(models.Model):
     title = models.CharField(max_length=100)
     price_fen = models.PositiveIntegerField()
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class Order(models.Model):
     listing = models.ForeignKey(Listing, on_delete=models.PROTECT)
     buyer = models.ForeignKey(User, on_delete=models.PROTECT)
+
+    def __str__(self) -> str:
+        return f"order {self.pk}"
