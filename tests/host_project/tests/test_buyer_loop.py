@@ -1,0 +1,114 @@
+"""A seller and a buyer signed up through the host sell and buy a licence end to end.
+
+Real parts throughout: the host's own sign-up page grants the roles through the plugin's service; the
+seller is verified by the real liveness flow and face engine on the clip shipped in tests/data; the
+sandbox gateway takes the payment on its page; this host has no broker, so every task (the enrollment
+decision, the payment event that issues the licence) runs inline after its transaction commits.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import uuid
+
+import pytest
+from django.apps import apps
+from django.test import Client
+
+from marketplace.demo import demo_seller_verify
+from tests.marketplace.purchase_helpers import scope_for
+
+pytestmark = pytest.mark.django_db(transaction=True)  # real commits: on_commit work really runs
+
+PASSWORD = "a sturdy host pass phrase 42"
+#: Until every API view sits on the plugin's base view (the kernel refactor), views that declare no
+#: permissions of their own are open under DRF's default AllowAny: strict xfails that turn red on the fix.
+NEEDS_BASE_VIEW = pytest.mark.xfail(
+    strict=True, reason="open under DRF's AllowAny until the plugin base API view declares its permissions"
+)
+PRIVATE_ENDPOINTS = [
+    pytest.param("get", "/faces/api/v1/me/", marks=NEEDS_BASE_VIEW),
+    pytest.param("get", "/faces/api/v1/licences/", marks=NEEDS_BASE_VIEW),
+    pytest.param("post", "/faces/api/v1/orders/", marks=NEEDS_BASE_VIEW),
+    pytest.param("get", "/faces/api/v1/usage/reports/", marks=NEEDS_BASE_VIEW),
+    pytest.param("get", "/faces/api/v1/notifications/", marks=NEEDS_BASE_VIEW),
+    pytest.param("get", "/faces/api/v1/moderation/cases/", marks=NEEDS_BASE_VIEW),
+    pytest.param("get", "/faces/api/v1/payouts/earnings/", marks=NEEDS_BASE_VIEW),
+    ("get", "/faces/api/v1/listings/mine/"),
+    ("get", "/faces/api/v1/listings/profile/"),
+    ("get", "/faces/api/v1/verification/enrollments/"),
+]
+
+
+def signed_up(email: str, role: str) -> Client:
+    client = Client()
+    response = client.post("/signup/", {"email": email, "password": PASSWORD, "role": role})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client
+
+
+def as_json(client: Client, method: str, url: str, body: dict | None = None):
+    if method == "get":
+        return client.get(url)
+    return getattr(client, method)(url, json.dumps(body or {}), content_type="application/json")
+
+
+def seed_tiers() -> None:
+    # the seeded tiers and terms templates: a transactional test starts from a flushed database
+    importlib.import_module("listings.migrations.0003_seed_tiers_and_terms_templates").seed(apps, None)
+
+
+@pytest.mark.parametrize(("method", "url"), PRIVATE_ENDPOINTS)
+def test_private_endpoints_refuse_anonymous_callers_under_drf_defaults(method, url):
+    response = as_json(Client(), method, url)
+    assert response.status_code in (401, 403), (url, response.status_code, response.content[:300])
+
+
+def test_a_buyer_and_a_seller_signed_up_through_the_host_trade_a_licence():
+    from django.contrib.auth import get_user_model
+
+    from marketplace.models import Licence
+
+    seed_tiers()
+    seller_client = signed_up("seller@host.example", "seller")
+    buyer_client = signed_up("buyer@host.example", "buyer")
+    seller = get_user_model().objects.get(email="seller@host.example")
+    assert as_json(seller_client, "get", "/faces/api/v1/me/").json()["roles"] == ["seller"]
+
+    assert demo_seller_verify(seller)  # consent, photo, liveness on the clip, decided by the real engine
+    profile = {"display_name": "Host Seller", "bio": "Actor.", "languages": ["zh"], "tags": ["30s"]}
+    assert as_json(seller_client, "put", "/faces/api/v1/listings/profile/", profile).status_code == 200
+    listing = {
+        "title": "Calm face for period dramas",
+        "tier": "lead",
+        "annual_price_minor": 1_500_000,
+        "template": "lead-drama-advertising",
+    }
+    created = as_json(seller_client, "post", "/faces/api/v1/listings/mine/", listing)
+    assert created.status_code == 201, created.content
+    listing_id = created.json()["id"]
+    published = as_json(seller_client, "post", f"/faces/api/v1/listings/mine/{listing_id}/publish/")
+    assert published.status_code == 200, published.content
+
+    from listings.models import Listing
+
+    order_body = {
+        "listing": listing_id,
+        "scope": scope_for(Listing.objects.get(pk=listing_id)),
+        "checkout_key": uuid.uuid4().hex,
+    }
+    ordered = as_json(buyer_client, "post", "/faces/api/v1/orders/", order_body)
+    assert ordered.status_code == 201, ordered.content
+    order = ordered.json()
+    assert order["checkout_url"].startswith("/faces/payouts/sandbox/checkout/")  # under the host's prefix
+
+    paid = buyer_client.post(order["checkout_url"], {"outcome": "succeed"})
+    assert paid.status_code == 302
+    # no broker, no worker: the payment event ran inline after commit and issued the licence
+    state = as_json(buyer_client, "get", f"/faces/api/v1/orders/{order['id']}/").json()
+    assert state["status"] == "licensed", state
+    licence = Licence.objects.get(reference=state["licence"])
+    assert licence.buyer.email == "buyer@host.example" and licence.seller_id == seller.pk
+    seen_by_seller = as_json(seller_client, "get", f"/faces/api/v1/licences/{licence.reference}/")
+    assert seen_by_seller.status_code == 200
