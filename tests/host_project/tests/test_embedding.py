@@ -74,7 +74,8 @@ def test_plugin_pages_render_inside_the_host_layout_with_the_plugin_css(client):
 @pytest.mark.skipif(not CATALOGUE_SHIPPED, reason="the zh-hans catalogue moves into the apps at merge")
 def test_plugin_pages_speak_the_hosts_language(client):
     html = client.get("/faces/").content.decode()
-    assert "License your face on your own terms" not in html
+    assert "按你的条件授权你的面孔" in html and "License your face on your own terms" not in html
+    assert "面孔目录" in client.get("/faces/listings/").content.decode()
 
 
 @pytest.mark.django_db
@@ -93,3 +94,37 @@ def test_schema_lists_the_plugin_api_under_the_hosts_prefix(client):
     assert "/faces/api/v1/orders/" in paths and "/faces/api/v1/listings/catalogue/" in paths
     assert not any(path.startswith(("/login", "/signup")) for path in paths)
     assert client.get("/faces/api/docs/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_plugins_sign_up_works_with_an_email_user_model_when_switched_on(client, settings):
+    from django.contrib.auth import get_user_model
+
+    from marketplace.selectors import user_roles
+
+    settings.FACE_MARKET = {"SIGNUP_ENABLED": True}
+    page = client.get("/faces/accounts/signup/").content.decode()
+    assert 'name="email"' in page and 'name="username"' not in page  # the e-mail is the login
+    form = {"role": "buyer", "email": "Mei@Host.Example", "password1": "a sturdy pass 42", "password2": ""}
+    form["password2"] = form["password1"]
+    response = client.post("/faces/accounts/signup/", form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    user = get_user_model().objects.get(email="Mei@host.example")
+    assert user_roles(user) == ["buyer"]
+    from django.test import Client
+
+    again = Client().post("/faces/accounts/signup/", {**form, "email": "mei@host.example"})
+    assert again.status_code == 200 and get_user_model().objects.count() == 1  # one account per e-mail
+
+
+@pytest.mark.django_db
+def test_the_role_command_names_people_by_email():
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    get_user_model().objects.create_user("mod@host.example", "a sturdy pass 42")
+    out = StringIO()
+    call_command("face_market_role", "grant", "mod@host.example", "moderator", stdout=out)
+    assert out.getvalue().strip() == "mod@host.example: moderator"
