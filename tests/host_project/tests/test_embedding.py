@@ -128,3 +128,14 @@ def test_the_role_command_names_people_by_email():
     out = StringIO()
     call_command("face_market_role", "grant", "mod@host.example", "moderator", stdout=out)
     assert out.getvalue().strip() == "mod@host.example: moderator"
+
+
+@pytest.mark.django_db
+def test_demo_accounts_log_in_by_email_in_an_email_user_host(settings):
+    from marketplace.demo import demo_accounts_ensure
+
+    settings.DEBUG = True  # the demo refuses to make known passwords otherwise
+    first = demo_accounts_ensure()
+    again = demo_accounts_ensure()  # safe to run again: the same people
+    assert first["demo_buyer"].pk == again["demo_buyer"].pk
+    assert again["demo_buyer"].get_username() == "demo_buyer@example.test"
