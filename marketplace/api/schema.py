@@ -25,6 +25,10 @@ SCHEMA_SETTINGS = {
     # any host prefix before /api/v1 is stripped when naming operations and tags
     "SCHEMA_PATH_PREFIX": r"(?:/[^/]+)*/api/v[0-9]+",
     "PREPROCESSING_HOOKS": ["marketplace.api.schema.plugin_endpoints_only"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "marketplace.api.schema.one_request_content_type",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -58,6 +62,24 @@ def plugin_endpoints_only(endpoints, **kwargs):
         if view_class.__module__.startswith(PLUGIN_PACKAGES) and view_class.__module__ != __name__:
             kept.append((path, path_regex, method, callback))
     return kept
+
+
+#: the body each operation documents, in this order of preference: JSON, or a multipart upload
+DOCUMENTED_REQUEST_TYPES = ("application/json", "multipart/form-data")
+
+
+def one_request_content_type(result, generator=None, request=None, public=None):
+    """drf-spectacular postprocessing hook: document one request body per operation, JSON (or multipart
+    for uploads). The views also parse forms, but three identical bodies make clients generated from the
+    schema ambiguous (openapi-python-client emits code that does not import)."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            content = operation.get("requestBody", {}).get("content") if isinstance(operation, dict) else None
+            if not content or len(content) < 2:
+                continue
+            keep = next((kind for kind in DOCUMENTED_REQUEST_TYPES if kind in content), next(iter(content)))
+            operation["requestBody"]["content"] = {keep: content[keep]}
+    return result
 
 
 class MarketSchemaGenerator(SchemaGenerator):

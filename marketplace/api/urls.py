@@ -1,8 +1,8 @@
 from django.urls import path
-from rest_framework.authtoken.views import ObtainAuthToken
 
 from . import moderation, purchases, roles, views
 from . import usage as usage_api
+from .auth import TokenObtainView
 
 app_name = "marketplace_api"
 urlpatterns = [
@@ -10,7 +10,7 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("staff/users/<int:user_id>/roles/", roles.UserRolesView.as_view(), name="staff-user-roles"),
     path("staff/users/<int:user_id>/roles/<str:role>/", roles.UserRoleView.as_view(), name="staff-user-role"),
-    path("auth/token/", ObtainAuthToken.as_view(), name="token"),
+    path("auth/token/", TokenObtainView.as_view(), name="token"),
     path("orders/", purchases.OrderCreateView.as_view(), name="order-create"),
     path("orders/<uuid:public_id>/", purchases.OrderDetailView.as_view(), name="order-detail"),
     path("licences/", purchases.LicenceListView.as_view(), name="licence-list"),

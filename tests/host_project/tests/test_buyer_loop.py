@@ -8,20 +8,17 @@ decision, the payment event that issues the licence) runs inline after its trans
 
 from __future__ import annotations
 
-import importlib
-import json
 import uuid
 
 import pytest
-from django.apps import apps
 from django.test import Client
 
-from marketplace.demo import demo_seller_verify
 from tests.marketplace.purchase_helpers import scope_for
+
+from .helpers import as_json, signed_up, verified_seller_listing
 
 pytestmark = pytest.mark.django_db(transaction=True)  # real commits: on_commit work really runs
 
-PASSWORD = "a sturdy host pass phrase 42"
 #: Until every API view sits on the plugin's base view (the kernel refactor), views that declare no
 #: permissions of their own are open under DRF's default AllowAny: strict xfails that turn red on the fix.
 NEEDS_BASE_VIEW = pytest.mark.xfail(
@@ -41,24 +38,6 @@ PRIVATE_ENDPOINTS = [
 ]
 
 
-def signed_up(email: str, role: str) -> Client:
-    client = Client()
-    response = client.post("/signup/", {"email": email, "password": PASSWORD, "role": role})
-    assert response.status_code == 302, response.content.decode()[:2000]
-    return client
-
-
-def as_json(client: Client, method: str, url: str, body: dict | None = None):
-    if method == "get":
-        return client.get(url)
-    return getattr(client, method)(url, json.dumps(body or {}), content_type="application/json")
-
-
-def seed_tiers() -> None:
-    # the seeded tiers and terms templates: a transactional test starts from a flushed database
-    importlib.import_module("listings.migrations.0003_seed_tiers_and_terms_templates").seed(apps, None)
-
-
 @pytest.mark.parametrize(("method", "url"), PRIVATE_ENDPOINTS)
 def test_private_endpoints_refuse_anonymous_callers_under_drf_defaults(method, url):
     response = as_json(Client(), method, url)
@@ -66,30 +45,11 @@ def test_private_endpoints_refuse_anonymous_callers_under_drf_defaults(method, u
 
 
 def test_a_buyer_and_a_seller_signed_up_through_the_host_trade_a_licence():
-    from django.contrib.auth import get_user_model
-
     from marketplace.models import Licence
 
-    seed_tiers()
-    seller_client = signed_up("seller@host.example", "seller")
+    seller, seller_client, listing_id = verified_seller_listing("seller@host.example")
     buyer_client = signed_up("buyer@host.example", "buyer")
-    seller = get_user_model().objects.get(email="seller@host.example")
     assert as_json(seller_client, "get", "/faces/api/v1/me/").json()["roles"] == ["seller"]
-
-    assert demo_seller_verify(seller)  # consent, photo, liveness on the clip, decided by the real engine
-    profile = {"display_name": "Host Seller", "bio": "Actor.", "languages": ["zh"], "tags": ["30s"]}
-    assert as_json(seller_client, "put", "/faces/api/v1/listings/profile/", profile).status_code == 200
-    listing = {
-        "title": "Calm face for period dramas",
-        "tier": "lead",
-        "annual_price_minor": 1_500_000,
-        "template": "lead-drama-advertising",
-    }
-    created = as_json(seller_client, "post", "/faces/api/v1/listings/mine/", listing)
-    assert created.status_code == 201, created.content
-    listing_id = created.json()["id"]
-    published = as_json(seller_client, "post", f"/faces/api/v1/listings/mine/{listing_id}/publish/")
-    assert published.status_code == 200, published.content
 
     from listings.models import Listing
 
