@@ -48,7 +48,7 @@ class MeView(APIView):
                 {
                     "pk": user.pk,
                     "get_username": user.get_username(),
-                    "email": user.email,
+                    "email": getattr(user, user.get_email_field_name(), "") or "",
                     "roles": user_roles(user),
                 }
             ).data
