@@ -139,3 +139,26 @@ def test_demo_accounts_log_in_by_email_in_an_email_user_host(settings):
     again = demo_accounts_ensure()  # safe to run again: the same people
     assert first["demo_buyer"].pk == again["demo_buyer"].pk
     assert again["demo_buyer"].get_username() == "demo_buyer@example.test"
+
+
+def test_a_missing_app_is_a_check_error_that_names_it(tmp_path):
+    (tmp_path / "host_without_authtoken.py").write_text(
+        "from tests.host_project.settings import *  # noqa: F403\n"
+        "INSTALLED_APPS = [a for a in INSTALLED_APPS if a != 'rest_framework.authtoken']  # noqa: F405\n"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": f"{tmp_path}:{REPO}",
+        "DJANGO_SETTINGS_MODULE": "host_without_authtoken",
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "django", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+    assert result.returncode != 0
+    assert "(marketplace.E016) The face market needs 'rest_framework.authtoken'" in result.stderr
+    assert "Traceback" not in result.stderr
