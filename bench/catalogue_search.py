@@ -303,7 +303,7 @@ def main() -> int:
     env = {
         **os.environ,
         "DATABASE_URL": bench_url,
-        "DJANGO_SETTINGS_MODULE": "marketplace.site.settings",
+        "DJANGO_SETTINGS_MODULE": "facemarket_site.settings",
         "DEBUG": "",
         "SECRET_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "127.0.0.1",

@@ -69,7 +69,7 @@ def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("SECRET_KEY", "bench-" + "k" * 60)
     os.environ.pop("CELERY_BROKER_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "marketplace.site.settings"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "facemarket_site.settings"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
 

@@ -42,7 +42,7 @@ def main() -> None:
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.site.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "facemarket_site.settings")
     os.environ.setdefault("CELERY_BROKER_URL", "")
     with bench_database("ledger", keep=args.keep_db):
         run(args)

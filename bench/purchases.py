@@ -167,7 +167,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.site.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "facemarket_site.settings")
     os.environ["CELERY_BROKER_URL"] = ""
     with bench_database("purchases", keep=args.keep_db):
         measure(args)

@@ -140,7 +140,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=300)
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.site.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "facemarket_site.settings")
     os.environ["CELERY_BROKER_URL"] = ""
     os.environ.setdefault("SECRET_KEY", "bench-" + "k" * 60)
     with bench_database("webhooks", keep=args.keep_db):

@@ -9,6 +9,8 @@ DRF generic view). Public endpoints say so with ``permission_classes = [AllowAny
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from django.apps import apps
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -18,6 +20,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from .conf import kernel_settings
@@ -132,3 +135,23 @@ class PluginAPIMixin:
 
 class PluginAPIView(PluginAPIMixin, APIView):
     pass
+
+
+@contextmanager
+def plugin_schema_class():
+    """While the plugin's API modules are imported (the plugin's URLconf includes them inside this),
+    method-level ``@extend_schema`` builds on :class:`PluginAutoSchema` even when the host's DRF
+    ``DEFAULT_SCHEMA_CLASS`` is DRF's own (drf-spectacular picks the base class at import, from that
+    setting). The host's setting is restored at once."""
+    cached = api_settings.__dict__.get("DEFAULT_SCHEMA_CLASS", _UNSET)
+    api_settings.DEFAULT_SCHEMA_CLASS = PluginAutoSchema
+    try:
+        yield
+    finally:
+        if cached is _UNSET:
+            api_settings.__dict__.pop("DEFAULT_SCHEMA_CLASS", None)
+        else:
+            api_settings.DEFAULT_SCHEMA_CLASS = cached
+
+
+_UNSET = object()

@@ -7,6 +7,7 @@ versions are read-only here as everywhere.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
 from kernel.admin import StatusHistoryInline
 
@@ -70,8 +71,11 @@ class LicenceTermsVersionAdmin(admin.ModelAdmin):
 @admin.register(SellerProfile)
 class SellerProfileAdmin(admin.ModelAdmin):
     list_display = ["display_name", "user", "updated_at"]
-    search_fields = ["display_name", "user__username"]
     raw_id_fields = ["user"]
+
+    def get_search_fields(self, request):
+        # the host's user model names its own login field (an e-mail user model has no username)
+        return ["display_name", f"user__{get_user_model().USERNAME_FIELD}"]
 
 
 @admin.register(ExclusivityClaim)

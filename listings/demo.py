@@ -69,7 +69,9 @@ def demo_listings_create(
     for index, seller in enumerate(sellers):
         profile_data = PROFILES[index % len(PROFILES)]
         profile = seller_profile_upsert(
-            user=seller, display_name=seller.get_username().replace("_", " ").title(), **profile_data
+            user=seller,
+            display_name=seller.get_username().split("@")[0].replace("_", " ").title(),
+            **profile_data,
         )
         cover = profile.photos.order_by("created_at").first()
         for data in (photos or {}).get(seller.pk, ()):

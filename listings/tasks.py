@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from kernel.tasking import PluginTask
 
-@shared_task(ignore_result=True, acks_late=True)
+
+@shared_task(base=PluginTask, ignore_result=True, acks_late=True)
 def portfolio_preview_render_task(photo_id: int) -> None:
     """Make the watermarked preview of a portfolio photo (enqueued on commit of its upload)."""
     from .services import portfolio_preview_render

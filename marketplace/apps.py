@@ -1,3 +1,4 @@
+from celery.signals import task_success
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +16,6 @@ class MarketplaceConfig(AppConfig):
         from .payment_events import payment_handlers_register
         from .quote_events import quote_handlers_register
         from .services import role_groups_sync
-        from .trust import checks as trust_checks  # noqa: F401
 
         payment_handlers_register()
         quote_handlers_register()
@@ -26,6 +26,18 @@ class MarketplaceConfig(AppConfig):
         # Like django.contrib.auth's create_permissions: keep the role groups in step with the code.
         post_migrate.connect(_sync_roles_after_migrate, sender=self, dispatch_uid="fm_role_groups_sync")
         self._role_groups_sync = role_groups_sync
+        # Celery's own signal (not one between our apps): every successful periodic run is recorded,
+        # wherever it ran (worker, beat, inline, face_market_schedule), so /healthz sees a stopped schedule
+        task_success.connect(_record_periodic_run, dispatch_uid="fm_schedule_run_record")
+
+
+def _record_periodic_run(sender=None, **kwargs) -> None:
+    from .embedding.schedule import PERIODIC_TASK_NAMES
+
+    if getattr(sender, "name", None) in PERIODIC_TASK_NAMES:
+        from .embedding.runs import schedule_run_record
+
+        schedule_run_record(task_name=sender.name)
 
 
 def _sync_roles_after_migrate(sender, using="default", **kwargs) -> None:

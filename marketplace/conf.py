@@ -38,6 +38,10 @@ DEFAULTS: dict[str, Any] = {
     "LABEL_C2PA_CERT_CHAIN_PATH": "",
     "LABEL_C2PA_PRIVATE_KEY_PATH": "",
     "LABEL_FONT_PATH": "",  # a font with CJK glyphs for the visible label; empty: looked for on the system
+    # embedding in a host (marketplace/embedding/)
+    # the host's layout the plugin's pages extend; blocks: title, head, content, scripts
+    "BASE_TEMPLATE": "base.html",
+    "SIGNUP_ENABLED": True,  # False: the host owns sign-up, the plugin's sign-up page is gone (404)
 }
 
 market_settings = AppSettings("marketplace", DEFAULTS)

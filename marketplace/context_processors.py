@@ -1,5 +1,11 @@
+from .conf import market_settings
 from .navigation import nav_for_roles
 from .selectors import notifications_of, user_roles
+
+
+def face_market(request) -> dict:
+    """The base template of the plugin's pages (``FACE_MARKET["BASE_TEMPLATE"]``), roles, navigation."""
+    return {"face_market_base_template": market_settings.BASE_TEMPLATE, **market_roles(request)}
 
 
 def market_roles(request) -> dict:

@@ -51,7 +51,7 @@ def demo_accounts_ensure() -> dict[str, object]:
     users = {}
     for username, role in DEMO_ACCOUNTS:
         user, _ = User.objects.get_or_create(
-            **{User.USERNAME_FIELD: username}, defaults={"email": f"{username}@example.test"}
+            **{User.USERNAME_FIELD: demo_login(username)}, defaults=_demo_fields(username)
         )
         user.set_password(DEMO_PASSWORD)
         user.is_staff = role == Role.MODERATOR  # moderators work in the staff pages
@@ -59,6 +59,22 @@ def demo_accounts_ensure() -> dict[str, object]:
         user_role_grant(user=user, role=role)
         users[username] = user
     return users
+
+
+def demo_login(name: str) -> str:
+    """What a demo person logs in with: the name, or an e-mail where the user model logs in by e-mail."""
+    User = get_user_model()
+    email = f"{name}@example.test"
+    return email if User.USERNAME_FIELD == User.get_email_field_name() else name
+
+
+def _demo_fields(name: str) -> dict:
+    User = get_user_model()
+    return (
+        {}
+        if User.USERNAME_FIELD == User.get_email_field_name()
+        else {User.get_email_field_name(): f"{name}@example.test"}
+    )
 
 
 def demo_seller_verify(seller) -> bool:
@@ -98,7 +114,7 @@ def demo_load() -> dict:
     listings += demo_listings_create(sellers=[unverified])
     demo_protected_person_ensure()
     return {
-        "logins": [(name, DEMO_PASSWORD, role.value) for name, role in DEMO_ACCOUNTS],
+        "logins": [(demo_login(name), DEMO_PASSWORD, role.value) for name, role in DEMO_ACCOUNTS],
         "seller_verified": verified,
         "listings": len(listings),
         "published": sum(1 for listing in listings if listing.status == "published"),

@@ -18,6 +18,20 @@ class SignupForm(forms.Form):
     password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
     password2 = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if get_user_model().USERNAME_FIELD == get_user_model().get_email_field_name():
+            del self.fields["username"]  # an e-mail user model: the e-mail is the login
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        User = get_user_model()
+        if "username" in self.fields:
+            return email  # the e-mail is not the login: the site allows one address on two accounts
+        if User._default_manager.filter(**{f"{User.get_email_field_name()}__iexact": email}).exists():
+            raise forms.ValidationError(_("An account with that email exists already."))
+        return email
+
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
         User = get_user_model()

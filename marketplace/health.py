@@ -1,10 +1,9 @@
-"""Readiness of the parts the site depends on: database, broker, storage. Reads only."""
+"""Readiness of what the plugin depends on: database, broker, storage, the periodic schedule. Reads only."""
 
 from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -18,10 +17,14 @@ def _database() -> str:
 
 
 def _broker() -> str:
-    if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False):
-        return "eager"
     from celery import current_app
 
+    from kernel.tasking import broker_configured
+
+    if current_app.conf.task_always_eager:
+        return "eager"
+    if not broker_configured(current_app):
+        return "inline"  # no broker: the plugin's tasks run in-process after commit
     with current_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
     return conn.transport.driver_name  # e.g. "redis"
@@ -38,7 +41,20 @@ def _storage() -> str:
     return type(default_storage).__name__
 
 
-CHECKS = {"database": _database, "broker": _broker, "storage": _storage}
+class ScheduleStopped(Exception):
+    """A periodic task has not run for longer than its interval."""
+
+
+def _schedule() -> str:
+    from .embedding.runs import schedule_overdue
+
+    overdue = schedule_overdue()
+    if overdue:
+        raise ScheduleStopped(", ".join(state.name for state in overdue))
+    return "running"
+
+
+CHECKS = {"database": _database, "broker": _broker, "storage": _storage, "schedule": _schedule}
 
 
 def health_report() -> tuple[bool, dict[str, dict[str, str]]]:
@@ -50,5 +66,8 @@ def health_report() -> tuple[bool, dict[str, dict[str, str]]]:
             results[name] = {"status": "ok", "detail": check()}
         except Exception as exc:  # a health probe must report, never raise
             healthy = False
-            results[name] = {"status": "error", "detail": type(exc).__name__}
+            detail = type(exc).__name__
+            if isinstance(exc, ScheduleStopped):
+                detail = f"{detail}: {exc}"  # names of our own periodic tasks, nothing secret
+            results[name] = {"status": "error", "detail": detail}
     return healthy, results

@@ -4,16 +4,18 @@ import os
 
 from celery import shared_task
 
+from kernel.tasking import PluginTask
+
 from .trust.tasks import trust_licence_sync_task  # noqa: F401  (registers it with the worker)
 
 
-@shared_task(name="face_market.ping")
+@shared_task(base=PluginTask, name="face_market.ping")
 def ping(token: str) -> dict:
     """Round-trip probe for health checks and the broker integration test."""
     return {"token": token, "pid": os.getpid()}
 
 
-@shared_task(name="face_market.orders_expire")
+@shared_task(base=PluginTask, name="face_market.orders_expire")
 def orders_expire() -> int:
     """Periodic: end unpaid checkouts past their time."""
     from .services import orders_expire as expire
@@ -21,7 +23,7 @@ def orders_expire() -> int:
     return expire()
 
 
-@shared_task(name="face_market.usage_report_check")
+@shared_task(base=PluginTask, name="face_market.usage_report_check")
 def usage_report_check_task(report_id: int) -> str:
     """Run a submitted usage report's automatic checks (a no-op once they ran)."""
     from .services import usage_report_check
@@ -30,7 +32,7 @@ def usage_report_check_task(report_id: int) -> str:
     return report.status if report is not None else "missing"
 
 
-@shared_task(name="face_market.usage_reports_auto_approve")
+@shared_task(base=PluginTask, name="face_market.usage_reports_auto_approve")
 def usage_reports_auto_approve() -> int:
     """Periodic: approve in-scope reports whose review window passed."""
     from .services import usage_reports_auto_approve as approve
@@ -38,7 +40,7 @@ def usage_reports_auto_approve() -> int:
     return approve()
 
 
-@shared_task(name="face_market.usage_deadlines")
+@shared_task(base=PluginTask, name="face_market.usage_deadlines")
 def usage_deadlines() -> dict:
     """Periodic: remind buyers of reports due, escalate overdue ones to moderators."""
     from .services import usage_overdue_escalate, usage_reminders_send
@@ -46,7 +48,7 @@ def usage_deadlines() -> dict:
     return {"reminded": usage_reminders_send(), "escalated": usage_overdue_escalate()}
 
 
-@shared_task(name="face_market.licences_expire")
+@shared_task(base=PluginTask, name="face_market.licences_expire")
 def licences_expire() -> int:
     """Periodic: licences past their end date expire, with a renewal offer."""
     from .services import licences_expire as expire
@@ -54,7 +56,7 @@ def licences_expire() -> int:
     return expire()
 
 
-@shared_task(name="face_market.revocations_apply")
+@shared_task(base=PluginTask, name="face_market.revocations_apply")
 def revocations_apply() -> int:
     """Periodic: revocations whose notice period ended end their licences, refunding unused time."""
     from .services import revocations_apply as apply
@@ -62,7 +64,7 @@ def revocations_apply() -> int:
     return apply()
 
 
-@shared_task(name="face_market.moderation.face_match_flags_sync")
+@shared_task(base=PluginTask, name="face_market.moderation.face_match_flags_sync")
 def face_match_flags_sync() -> int:
     """Periodic: open a moderation case for each new face-index flag (idempotent by flag id)."""
     from .services import moderation_cases_sync_from_verification
@@ -70,7 +72,7 @@ def face_match_flags_sync() -> int:
     return moderation_cases_sync_from_verification()
 
 
-@shared_task(name="face_market.moderation.face_claims_decide")
+@shared_task(base=PluginTask, name="face_market.moderation.face_claims_decide")
 def face_claims_decide() -> int:
     """Periodic: decide the face claims whose claimant's verification has its verdict."""
     from .services import face_claims_decide_pending

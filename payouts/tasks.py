@@ -6,12 +6,14 @@ import logging
 
 from celery import shared_task
 
+from kernel.tasking import PluginTask
+
 from .exceptions import PayoutsError
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="face_market.payouts.escrow_release")
+@shared_task(base=PluginTask, name="face_market.payouts.escrow_release")
 def escrow_release_task(reference: str, idempotency_key: str) -> str:
     """Release a hold. A frozen, ended or empty hold is reported, not retried."""
     from .services import escrow_release
@@ -24,14 +26,14 @@ def escrow_release_task(reference: str, idempotency_key: str) -> str:
     return hold.status
 
 
-@shared_task(name="face_market.payouts.transfer_execute")
+@shared_task(base=PluginTask, name="face_market.payouts.transfer_execute")
 def transfer_execute_task(transfer_id: int) -> str:
     from .services import transfer_execute
 
     return transfer_execute(transfer_id=transfer_id).status
 
 
-@shared_task(name="face_market.payouts.transfer_retry")
+@shared_task(base=PluginTask, name="face_market.payouts.transfer_retry")
 def transfer_retry(transfer_id: int | None = None) -> int:
     """Retry one failed or waiting transfer, or (periodically) all of them. Returns how many got paid."""
     from .services import transfers_retry
@@ -39,7 +41,7 @@ def transfer_retry(transfer_id: int | None = None) -> int:
     return transfers_retry(transfer_id=transfer_id)
 
 
-@shared_task(name="face_market.payouts.reconcile")
+@shared_task(base=PluginTask, name="face_market.payouts.reconcile")
 def reconcile() -> dict:
     """Periodic: compare the ledger with the gateway's records and store a report."""
     from .services import reconciliation_run
@@ -48,7 +50,7 @@ def reconcile() -> dict:
     return {"report": report.pk, "mismatches": len(report.mismatches), "error": report.error}
 
 
-@shared_task(name="face_market.payouts.webhook_events_retry")
+@shared_task(base=PluginTask, name="face_market.payouts.webhook_events_retry")
 def webhook_events_retry() -> int:
     """Periodic: process stored events whose processing failed on delivery."""
     from .services import webhook_events_retry as retry

@@ -8,6 +8,6 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
-from marketplace.site.celery import app  # noqa: E402
+from facemarket_site.celery import app  # noqa: E402
 
 __all__ = ["app"]

@@ -5,7 +5,7 @@ import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-" + "k" * 60)
 
-from marketplace.site.settings import *  # noqa: F403,E402
+from facemarket_site.settings import *  # noqa: F403,E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

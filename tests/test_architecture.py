@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 KERNEL = "kernel"
 APPS = ("marketplace", "listings", "verification", "payouts")
-SITE_PACKAGES = ("marketplace.site", "facemarket_site")
+SITE_PACKAGES = ("facemarket_site",)
 ALLOWED = {
     "verification": {"verification"},
     "payouts": {"payouts"},

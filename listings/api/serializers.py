@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import get_language
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kernel.money import Money
@@ -229,6 +230,7 @@ class QuoteSerializer(serializers.Serializer):
     def get_total_display(self, result) -> str:
         return result.quote.total.format(get_language() or "en")
 
+    @extend_schema_field(QuoteScopeSerializer)  # the named model, not a second inline "QuoteScope"
     def get_scope(self, result) -> dict:
         return result.scope.as_dict()
 

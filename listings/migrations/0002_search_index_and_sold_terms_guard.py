@@ -9,16 +9,22 @@
    holds even against raw SQL or a future bug.
 """
 
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 from django.db.models import Q
 
-SEARCH_INDEX = GinIndex(
-    SearchVector("search_document", config="simple"),
-    name="fm_listing_pub_search",
-    condition=Q(status="published"),
-)
+SEARCH_INDEX_NAME = "fm_listing_pub_search"
+
+
+def search_index():
+    # imported here: django.contrib.postgres needs a PostgreSQL driver, which a SQLite host lacks
+    from django.contrib.postgres.indexes import GinIndex
+    from django.contrib.postgres.search import SearchVector
+
+    return GinIndex(
+        SearchVector("search_document", config="simple"),
+        name=SEARCH_INDEX_NAME,
+        condition=Q(status="published"),
+    )
 
 SOLD_MESSAGE = "fm_listings: a sold licence terms version is immutable"
 TABLE = "fm_listings_licencetermsversion"
@@ -46,8 +52,16 @@ POSTGRES_DROP = [
 ]
 
 
-class AddIndexOnPostgres(migrations.AddIndex):
-    """AddIndex that only touches PostgreSQL and leaves the model state alone."""
+class AddSearchIndexOnPostgres(migrations.operations.base.Operation):
+    """Adds the search index on PostgreSQL only and leaves the model state alone."""
+
+    reduces_to_sql = False
+
+    def __init__(self, model_name):
+        self.model_name = model_name
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [], {"model_name": self.model_name})
 
     def state_forwards(self, app_label, state):
         pass
@@ -55,15 +69,15 @@ class AddIndexOnPostgres(migrations.AddIndex):
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             model = to_state.apps.get_model(app_label, self.model_name)
-            schema_editor.add_index(model, self.index)
+            schema_editor.add_index(model, search_index())
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             model = from_state.apps.get_model(app_label, self.model_name)
-            schema_editor.remove_index(model, self.index)
+            schema_editor.remove_index(model, search_index())
 
     def describe(self):
-        return f"PostgreSQL only: create index {self.index.name}"
+        return f"PostgreSQL only: create index {SEARCH_INDEX_NAME}"
 
 
 def _run(statements_by_vendor):
@@ -78,7 +92,7 @@ class Migration(migrations.Migration):
     dependencies = [("fm_listings", "0001_initial")]
 
     operations = [
-        AddIndexOnPostgres(model_name="listing", index=SEARCH_INDEX),
+        AddSearchIndexOnPostgres(model_name="listing"),
         migrations.RunPython(
             _run({"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRES_TRIGGERS}),
             _run({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}),

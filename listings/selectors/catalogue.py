@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
@@ -79,6 +78,9 @@ def catalogue_search_filter(queryset: QuerySet[Listing], filters: CatalogueFilte
     q = " ".join(cjk_segment(filters.q[:SEARCH_MAX_CHARS]).split())
     if q:
         if connections[queryset.db].vendor == "postgresql":
+            # imported here: django.contrib.postgres needs a PostgreSQL driver, which a SQLite host lacks
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
             queryset = queryset.alias(
                 search_vector=SearchVector("search_document", config=SEARCH_CONFIG)
             ).filter(search_vector=SearchQuery(q, config=SEARCH_CONFIG, search_type="websearch"))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -84,6 +85,7 @@ def listing_detail(request, listing_id: int):
             "can_ask": is_buyer(request.user) and listing.price_on_request,
             "purchase_url": _purchase_url(request.user, listing),
             "signup_url": url_for("account.signup"),
+            "login_url": resolve_url(settings.LOGIN_URL),  # the host's login page, whatever its URLconf
             **_quote_context(request.user, listing),
             **_moderation_urls(request.user, listing),
         },

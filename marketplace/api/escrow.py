@@ -8,15 +8,15 @@ from __future__ import annotations
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from kernel.api import PluginAPIView
 from payouts.api.views import HoldSerializer
 from payouts.selectors import hold_status
 
 from ..selectors import licence_for_viewer
 
 
-class LicenceEscrowView(APIView):
+class LicenceEscrowView(PluginAPIView):
     """Where the money of this licence is: held, refunded, released (404 for anyone else)."""
 
     @extend_schema(responses=HoldSerializer)

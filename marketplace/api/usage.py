@@ -203,7 +203,15 @@ class UsageReportDetailView(PluginAPIView):
 class UsageReportStillView(PluginAPIView):
     """One evidence still (raw evidence: the licence's parties and moderators only; never cached)."""
 
-    @extend_schema(responses={(200, "image/*"): OpenApiTypes.BINARY, 404: ErrorSerializer})
+    @extend_schema(
+        responses={
+            # the still's own type: intake keeps JPEG, PNG or WebP (a wildcard is no media type)
+            (200, "image/jpeg"): OpenApiTypes.BINARY,
+            (200, "image/png"): OpenApiTypes.BINARY,
+            (200, "image/webp"): OpenApiTypes.BINARY,
+            404: ErrorSerializer,
+        }
+    )
     def get(self, request, reference: str, position: int):
         still = evidence_still_for_viewer(user=request.user, reference=reference, position=position)
         if still is None:

@@ -1,3 +1,4 @@
+from django.apps import apps
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -21,14 +22,14 @@ class ApiRootView(PluginAPIView):
         )
     )
     def get(self, request, format=None):
-        return Response(
-            {
-                "me": reverse("marketplace_api:me", request=request, format=format),
-                "token": reverse("marketplace_api:token", request=request, format=format),
-                "schema": reverse("api-schema", request=request),
-                "docs": reverse("api-docs", request=request),
-            }
-        )
+        links = {
+            "me": reverse("marketplace_api:me", request=request, format=format),
+            "schema": reverse("face_market:api-schema", request=request),
+            "docs": reverse("face_market:api-docs", request=request),
+        }
+        if apps.is_installed("rest_framework.authtoken"):
+            links["token"] = reverse("marketplace_api:token", request=request, format=format)
+        return Response(links)
 
 
 class MeSerializer(serializers.Serializer):
@@ -49,7 +50,7 @@ class MeView(PluginAPIView):
                 {
                     "pk": user.pk,
                     "get_username": user.get_username(),
-                    "email": user.email,
+                    "email": getattr(user, user.get_email_field_name(), "") or "",
                     "roles": user_roles(user),
                 }
             ).data

@@ -11,6 +11,7 @@ from ..trust.models import (
 from .moderation import Appeal, AuditLogEntry, FaceClaim, ModerationCase
 from .notifications import Notification
 from .purchases import Licence, Order
+from .schedule import ScheduleRun
 from .usage import Dispute, DisputeAttachment, EvidenceStill, Revocation, UsageDeadline, UsageReport
 
 __all__ = [
@@ -41,3 +42,4 @@ __all__ += [
     "StatusList",
     "TrustKey",
 ]
+__all__ += ["ScheduleRun"]

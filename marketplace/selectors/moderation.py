@@ -55,8 +55,8 @@ def seller_history(seller) -> dict[str, Any]:
         return {}
     cases = ModerationCase.objects.filter(seller=seller)
     return {
-        "username": seller.username,
-        "joined": seller.date_joined,
+        "username": seller.get_username(),
+        "joined": getattr(seller, "date_joined", None),  # a host's user model may not have it
         "listings": Listing.objects.filter(seller=seller).count(),
         "cases": cases.count(),
         "cases_upheld": cases.filter(status__in=["taken_down", "suspended", "banned"]).count(),

@@ -1,6 +1,6 @@
 """Writes of the marketplace app, one module per area; import from here."""
 
-from .accounts import role_groups_sync, user_role_grant, user_signup
+from .accounts import role_groups_sync, signup_needs_username, user_role_grant, user_role_revoke, user_signup
 from .appeals import SameModerator, appeal_decide, appeal_file
 from .audit import audit_record
 from .disputes import dispute_open, dispute_resolve
@@ -68,6 +68,8 @@ __all__ = [
     "orders_expire",
     "role_groups_sync",
     "user_role_grant",
+    "user_role_revoke",
+    "signup_needs_username",
     "user_signup",
 ]
 __all__ += [

@@ -36,12 +36,33 @@ def user_role_grant(*, user, role: str) -> None:
 
 
 @transaction.atomic
-def user_signup(*, username: str, email: str, password: str, role: str):
-    """Register a seller or a buyer. Moderators are appointed by staff, never self-chosen."""
+def user_role_revoke(*, user, role: str) -> None:
+    group = Group.objects.filter(name=role_group_name(role)).first()
+    if group is not None:
+        user.groups.remove(group)
+    for cache in ("_perm_cache", "_group_perm_cache", "_user_perm_cache"):
+        user.__dict__.pop(cache, None)
+
+
+def signup_needs_username() -> bool:
+    """False for a host's e-mail user model (the e-mail is the login, there is no username)."""
+    User = get_user_model()
+    return User.USERNAME_FIELD != User.get_email_field_name()
+
+
+@transaction.atomic
+def user_signup(*, email: str, password: str, role: str, username: str = ""):
+    """Register a seller or a buyer. Moderators are appointed by staff, never self-chosen.
+
+    Works with any ``AUTH_USER_MODEL``: ``username`` is used only when the login field is not the e-mail.
+    """
     if role not in SELF_SERVICE_ROLES:
         raise ValueError(f"Role {role!r} cannot be chosen at sign-up")
     User = get_user_model()
-    user = User(**{User.USERNAME_FIELD: username}, email=email)
+    fields = {User.get_email_field_name(): User.objects.normalize_email(email)}
+    if signup_needs_username():
+        fields[User.USERNAME_FIELD] = username
+    user = User(**fields)
     validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])

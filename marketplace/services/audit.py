@@ -23,7 +23,7 @@ def audit_record(
     """Append one entry (never changed afterwards). ``actor`` ``None`` means the system (a task)."""
     return AuditLogEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=getattr(actor, "username", "") or "",
+        actor_label=actor.get_username() if actor is not None and hasattr(actor, "get_username") else "",
         action=action[:40],
         reason=reason or "",
         subject_type=subject_type[:20],

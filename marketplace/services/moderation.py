@@ -242,7 +242,7 @@ def moderation_case_assign(*, case: ModerationCase, moderator) -> ModerationCase
         subject_type="case",
         subject_ref=case.pk,
         case=case,
-        after={"assigned_to": moderator.username},
+        after={"assigned_to": moderator.get_username()},
     )
     return case
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Tags, Warning, register
 
 from ..conf import market_settings
 
 
-@register()
+@register(Tags.security, deploy=True)  # deployment advice: ``check --deploy``, not every command
 def check_trust_settings(app_configs=None, **kwargs) -> list:
     if settings.DEBUG:
         return []

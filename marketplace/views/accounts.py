@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ..conf import market_settings
 from ..forms import SignupForm
 from ..health import health_report
 from ..services import user_signup
@@ -19,6 +20,8 @@ def home(request):
 
 
 def signup(request):
+    if not market_settings.SIGNUP_ENABLED:
+        raise Http404  # the host owns sign-up
     if request.user.is_authenticated:
         return redirect("marketplace:home")
     form = SignupForm(request.POST or None)
@@ -26,7 +29,10 @@ def signup(request):
         data = form.cleaned_data
         try:
             user = user_signup(
-                username=data["username"], email=data["email"], password=data["password1"], role=data["role"]
+                username=data.get("username", ""),
+                email=data["email"],
+                password=data["password1"],
+                role=data["role"],
             )
         except ValidationError as exc:
             form.add_error("password1" if "password" in " ".join(exc.messages).lower() else None, exc)

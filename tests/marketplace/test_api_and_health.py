@@ -1,6 +1,8 @@
 import warnings
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -41,31 +43,35 @@ def test_session_authentication(client, make_user):
 
 def test_openapi_schema_generates_without_warnings():
     from drf_spectacular.drainage import GENERATOR_STATS
-    from drf_spectacular.generators import SchemaGenerator
+    from drf_spectacular.settings import patched_settings
+
+    from marketplace.api.schema import SCHEMA_SETTINGS, MarketSchemaGenerator
 
     GENERATOR_STATS.reset()
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), patched_settings(SCHEMA_SETTINGS):
         warnings.simplefilter("error")
-        schema = SchemaGenerator().get_schema(request=None, public=True)
+        schema = MarketSchemaGenerator().get_schema(request=None, public=True)
     assert not GENERATOR_STATS._warn_cache, f"schema warnings: {list(GENERATOR_STATS._warn_cache)}"
     assert not GENERATOR_STATS._error_cache, f"schema errors: {list(GENERATOR_STATS._error_cache)}"
     assert schema["openapi"].startswith("3.")
     assert "/api/v1/me/" in schema["paths"]
+    assert "/api/schema/" not in schema["paths"]  # the plugin's own endpoints only
 
 
 def test_schema_and_docs_are_served_without_a_cdn(client):
     assert client.get("/api/schema/").status_code == 200
-    docs = client.get(reverse("api-docs")).content.decode()
+    docs = client.get(reverse("face_market:api-docs")).content.decode()
     assert "cdn.jsdelivr" not in docs and "unpkg.com" not in docs
     assert "/static/drf_spectacular_sidecar/" in docs
 
 
 def test_healthz_reports_each_part(client):
+    call_command("face_market_schedule", "--once", stdout=StringIO())  # the schedule has run
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "broker", "storage"}
+    assert set(body["checks"]) == {"database", "broker", "storage", "schedule"}
     assert all(check["status"] == "ok" for check in body["checks"].values())
 
 

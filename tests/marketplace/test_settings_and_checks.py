@@ -2,9 +2,9 @@ import pytest
 from django.core.checks import Error, run_checks
 from django.core.exceptions import ImproperlyConfigured
 
+from facemarket_site.checks import check_production_safety
 from kernel.checks import check_face_market_settings
 from kernel.conf import kernel_settings
-from marketplace.checks import check_production_safety
 from payouts.checks import check_payouts_settings
 from payouts.conf import DEFAULTS as PAYOUTS_DEFAULTS
 from payouts.conf import payouts_settings
@@ -31,7 +31,7 @@ def test_site_defaults_are_sqlite_eager_and_local():
 
     saved = {k: os.environ.pop(k) for k in ("DATABASE_URL", "CELERY_BROKER_URL") if k in os.environ}
     try:
-        import marketplace.site.settings as site_settings
+        import facemarket_site.settings as site_settings
 
         fresh = importlib.reload(site_settings)
         assert fresh.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
@@ -74,11 +74,11 @@ def test_debug_skips_production_checks(settings):
 @pytest.mark.parametrize(
     ("overrides", "expected"),
     [
-        ({"SECRET_KEY": "django-insecure-" + "a1b2c3" * 10}, ["marketplace.E001"]),
-        ({"SECRET_KEY": "short"}, ["marketplace.E001"]),
-        ({"ALLOWED_HOSTS": []}, ["marketplace.E002"]),
-        ({"ALLOWED_HOSTS": ["*"]}, ["marketplace.E002"]),
-        ({"SESSION_COOKIE_SECURE": False}, ["marketplace.E003"]),
+        ({"SECRET_KEY": "django-insecure-" + "a1b2c3" * 10}, ["facemarket_site.E001"]),
+        ({"SECRET_KEY": "short"}, ["facemarket_site.E001"]),
+        ({"ALLOWED_HOSTS": []}, ["facemarket_site.E002"]),
+        ({"ALLOWED_HOSTS": ["*"]}, ["facemarket_site.E002"]),
+        ({"SESSION_COOKIE_SECURE": False}, ["facemarket_site.E003"]),
         ({}, []),
     ],
 )
@@ -102,7 +102,7 @@ def test_eager_celery_in_production_warns(settings):
     settings.ALLOWED_HOSTS = ["market.example.com"]
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = True
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    assert ids(check_production_safety()) == ["marketplace.W001"]
+    assert ids(check_production_safety()) == ["facemarket_site.W001"]
 
 
 def test_misspelt_face_market_setting_is_an_error(settings):
@@ -117,7 +117,7 @@ def test_misspelt_face_market_setting_is_an_error(settings):
 def test_checks_are_registered_and_run_by_django(settings):
     settings.DEBUG = False
     settings.SECRET_KEY = "short"
-    assert "marketplace.E001" in ids(run_checks())
+    assert "facemarket_site.E001" in ids(run_checks())
 
 
 def test_wsgi_refuses_to_start_unsafe(tmp_path):
@@ -133,7 +133,7 @@ def test_wsgi_refuses_to_start_unsafe(tmp_path):
         "FACE_MARKET_VAR_DIR": str(tmp_path),
     }
     result = subprocess.run(
-        [sys.executable, "-c", "import marketplace.site.wsgi"],
+        [sys.executable, "-c", "import facemarket_site.wsgi"],
         env=env,
         capture_output=True,
         text=True,
@@ -141,4 +141,4 @@ def test_wsgi_refuses_to_start_unsafe(tmp_path):
         cwd=Path(__file__).resolve().parents[2],
     )
     assert result.returncode != 0
-    assert "marketplace.E001" in result.stderr and "marketplace.E002" in result.stderr
+    assert "facemarket_site.E001" in result.stderr and "facemarket_site.E002" in result.stderr

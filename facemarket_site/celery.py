@@ -4,7 +4,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.site.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "facemarket_site.settings")
 
 app = Celery("face_market")
 app.config_from_object("django.conf:settings", namespace="CELERY")

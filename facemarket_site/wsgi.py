@@ -2,7 +2,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.site.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "facemarket_site.settings")
 application = get_wsgi_application()
 
 # Refuse to serve with an unsafe configuration: WSGI servers do not run system checks themselves.

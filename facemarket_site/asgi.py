@@ -2,7 +2,7 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.site.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "facemarket_site.settings")
 application = get_asgi_application()
 
 from django.core.management import call_command  # noqa: E402

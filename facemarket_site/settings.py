@@ -2,8 +2,9 @@
 
 Defaults run on one machine with nothing else installed (SQLite, Celery eager, local media,
 sandbox payments, offline face engine). Environment variables switch to production parts.
-Unsafe production values are refused by system checks (``marketplace.E00x``), which the
-WSGI/ASGI entry points run before serving.
+Unsafe production values are refused by the site's own system checks (``facemarket_site.E00x``),
+which the WSGI/ASGI entry points run before serving. The plugin itself checks none of a host's
+security settings.
 """
 
 import os
@@ -12,7 +13,9 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+from marketplace.embedding.schedule import face_market_beat_schedule
+
+BASE_DIR = Path(__file__).resolve().parents[1]
 VAR_DIR = Path(os.environ.get("FACE_MARKET_VAR_DIR", BASE_DIR / "var"))
 
 
@@ -55,6 +58,8 @@ INSTALLED_APPS = [
     "payouts.apps.PayoutsConfig",
     "listings.apps.ListingsConfig",
     "marketplace.apps.MarketplaceConfig",
+    # the site itself: base layout, log-in pages, its own security checks
+    "facemarket_site.apps.FaceMarketSiteConfig",
 ]
 
 MIDDLEWARE = [
@@ -69,13 +74,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "marketplace.site.urls"
-WSGI_APPLICATION = "marketplace.site.wsgi.application"
+ROOT_URLCONF = "facemarket_site.urls"
+WSGI_APPLICATION = "facemarket_site.wsgi.application"
 
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -83,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "marketplace.context_processors.market_roles",
+                "marketplace.context_processors.face_market",
             ],
         },
     },
@@ -98,6 +103,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # the web server and the schedule process write at once: take the write lock when a transaction
+    # begins (no deadlocked lock upgrades) and wait for it rather than fail with "database is locked"
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth ---
@@ -107,14 +116,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "login"  # the site's own django.contrib.auth pages
 LOGIN_REDIRECT_URL = "marketplace:home"
 LOGOUT_REDIRECT_URL = "marketplace:home"
 
 # --- i18n: Simplified Chinese and English ---
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
@@ -122,7 +130,6 @@ USE_TZ = True
 # --- files ---
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -144,21 +151,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
-#: periodic work (django-celery-beat copies these into its database schedule)
-CELERY_BEAT_SCHEDULE = {
-    "outbox-sweep": {"task": "face_market.outbox.sweep", "schedule": 60.0},
-    "orders-expire": {"task": "face_market.orders_expire", "schedule": 300.0},
-    "usage-reports-auto-approve": {"task": "face_market.usage_reports_auto_approve", "schedule": 3600.0},
-    "usage-deadlines": {"task": "face_market.usage_deadlines", "schedule": 86400.0},
-    "licences-expire": {"task": "face_market.licences_expire", "schedule": 3600.0},
-    "revocations-apply": {"task": "face_market.revocations_apply", "schedule": 3600.0},
-    "payment-webhooks-retry": {"task": "face_market.payouts.webhook_events_retry", "schedule": 300.0},
-    "transfers-retry": {"task": "face_market.payouts.transfer_retry", "schedule": 3600.0},
-    "ledger-reconcile": {"task": "face_market.payouts.reconcile", "schedule": 86400.0},
-    "raw-captures-purge": {"task": "face_market.verification.raw_captures_purge", "schedule": 3600.0},
-    "face-match-flags-sync": {"task": "face_market.moderation.face_match_flags_sync", "schedule": 60.0},
-    "face-claims-decide": {"task": "face_market.moderation.face_claims_decide", "schedule": 60.0},
-}
+#: periodic work: the plugin's schedule (django-celery-beat copies it into its database schedule).
+#: Without a broker, scripts/run.sh runs the same schedule with ``manage.py face_market_schedule``.
+CELERY_BEAT_SCHEDULE = face_market_beat_schedule()
 
 # --- email ---
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -175,7 +170,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 24,
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min", "reports": "20/hour"},
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},  # the plugin's scopes: FACE_MARKET
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Face licence marketplace API",
