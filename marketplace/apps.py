@@ -12,6 +12,7 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks, conf  # noqa: F401  (registers the system checks and settings)
+        from .domain_events import domain_handlers_register
         from .links import links_register
         from .payment_events import payment_handlers_register
         from .quote_events import quote_handlers_register
@@ -19,6 +20,7 @@ class MarketplaceConfig(AppConfig):
 
         payment_handlers_register()
         quote_handlers_register()
+        domain_handlers_register()
         links_register()
         if self.apps.is_installed("django.contrib.admin"):  # autodiscover imports marketplace.admin only
             from .webhooks import admin as _webhooks_admin  # noqa: F401

@@ -11,6 +11,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel import outbox
+
 from .. import faces
 from ..errors import NotTheOwner, TransitionRefused
 from ..models import LicenceTermsTemplate, Listing, PortfolioPhoto, SellerProfile, Tier
@@ -160,7 +162,10 @@ def listing_transition(*, listing: Listing, action: str, actor, reason: str = ""
         reason=reason,
         updates=updates,
     )
-    return listing_catalogue_refresh(listing=listing) if action == ListingAction.PUBLISH else listing
+    if action != ListingAction.PUBLISH:
+        return listing
+    outbox.event_emit("listing.published", subject=f"listing:{listing.pk}", payload={"listing": listing.pk})
+    return listing_catalogue_refresh(listing=listing)
 
 
 def listing_publish(*, listing: Listing, actor) -> Listing:
@@ -181,7 +186,7 @@ def listing_takedown_mark(*, listing: Listing, reason: str, moderator=None) -> L
     takedown orchestration, which also refunds and freezes. No seller page or API reaches it."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the listing is taken down.")})
-    return transition_apply(
+    listing = transition_apply(
         obj=listing,
         action=ListingAction.TAKE_DOWN,
         transitions=LISTING_TRANSITIONS,
@@ -189,3 +194,5 @@ def listing_takedown_mark(*, listing: Listing, reason: str, moderator=None) -> L
         reason=reason.strip(),
         updates={"updated_at": timezone.now()},
     )
+    outbox.event_emit("listing.taken_down", subject=f"listing:{listing.pk}", payload={"listing": listing.pk})
+    return listing

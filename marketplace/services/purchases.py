@@ -36,11 +36,11 @@ from payouts.exceptions import HoldNotPending
 from payouts.services import escrow_refund, escrow_release, payment_session_create
 
 from ..conf import market_settings
+from ..domain_events import licence_event_emit
 from ..models import Licence, Order
 from ..payment_events import PAYMENT_PURPOSE_ORDER
 from ..selectors import user_has_role
 from ..state import ORDER_TRANSITIONS, OrderStatus
-from ..trust.hooks import trust_on_licence_changed
 from .sale_notices import licence_sale_notify
 
 logger = logging.getLogger(__name__)
@@ -204,7 +204,7 @@ def licence_issue_for_payment(*, reference: str) -> Licence | None:
     )
     transition(order, to=OrderStatus.LICENSED, transitions=ORDER_TRANSITIONS, reason="payment captured")
     licence_sale_notify(licence)
-    trust_on_licence_changed(licence.pk)
+    licence_event_emit(licence, "issued")
     return licence
 
 

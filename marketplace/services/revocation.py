@@ -29,9 +29,9 @@ from payouts.selectors import hold_status
 from payouts.state import HoldStatus
 
 from ..conf import market_settings
+from ..domain_events import licence_event_emit, revocation_event_emit
 from ..models import Licence, Revocation
 from ..state import LICENCE_TRANSITIONS, LicenceStatus
-from ..trust.hooks import trust_on_licence_changed
 from ..usage_state import REVOCATION_TRANSITIONS, RevocationStatus
 from .notifications import notify, notify_moderators
 from .purchases import licence_escrow_refund
@@ -77,6 +77,7 @@ def revocation_request(*, seller, listing, reason: str = "", now=None) -> Revoca
         notice_days=days,
         effective_at=now + timedelta(days=days),
     )
+    revocation_event_emit(revocation, "requested")
     for licence in _affected(revocation).select_related("buyer"):
         notify(
             user=licence.buyer,
@@ -121,7 +122,8 @@ def _end_licence(revocation: Revocation, licence: Licence) -> dict:
             from_statuses={LicenceStatus.ACTIVE},
         )
     exclusivity_release(licence_reference=licence.reference)
-    trust_on_licence_changed(licence.pk)
+    if licence.status == LicenceStatus.REVOKED:  # not when it expired in the meantime
+        licence_event_emit(licence, "revoked")
     notify(
         user=licence.buyer,
         kind="licence_revoked",
@@ -156,5 +158,6 @@ def revocations_apply(*, now=None) -> int:
                 transitions=REVOCATION_TRANSITIONS,
                 reason="notice period over",
             )
+            revocation_event_emit(revocation, "effective")
             done += 1
     return done

@@ -23,9 +23,9 @@ from payouts.exceptions import HoldNotPending
 from payouts.selectors import hold_status, is_frozen
 from payouts.services import payouts_freeze
 
+from ..domain_events import licence_event_emit
 from ..models import Licence, ModerationCase
 from ..state import LICENCE_TRANSITIONS, LicenceStatus
-from ..trust.hooks import trust_on_licence_changed
 from .audit import audit_record, refund_movement
 from .notifications import notify
 from .purchases import licence_escrow_refund
@@ -76,7 +76,7 @@ def _revoke(licence: Licence, *, reason: str, moderator, case, result) -> None:
     except TransitionRefused:  # expired or revoked meanwhile: nothing left to revoke
         return
     result.revoked.append(licence.reference)
-    trust_on_licence_changed(licence.pk)
+    licence_event_emit(licence, "revoked")
     audit_record(
         actor=moderator,
         action="licence.revoked",

@@ -31,6 +31,7 @@ from payouts.services import escrow_release, payment_session_create
 from payouts.state import HoldStatus
 
 from ..conf import market_settings
+from ..domain_events import usage_report_event_emit
 from ..models import Dispute, EvidenceStill, Licence, UsageReport
 from ..payment_events import PAYMENT_PURPOSE_TOP_UP
 from ..trust.hooks import trust_on_usage_report_filed
@@ -302,6 +303,7 @@ def usage_report_approve(*, seller, report: UsageReport, note: str = "", now=Non
     )
     report.decided_by, report.decided_at, report.decision_note = seller, now, note[:2000]
     report.save(update_fields=["decided_by", "decided_at", "decision_note", "updated_at"])
+    usage_report_event_emit(report, "accepted")
     notify(
         user=report.licence.buyer,
         kind="usage_report_approved",
@@ -334,6 +336,7 @@ def usage_report_reject(*, seller, report: UsageReport, reason: str, now=None) -
     )
     report.decided_by, report.decided_at, report.decision_note = seller, now, reason.strip()[:2000]
     report.save(update_fields=["decided_by", "decided_at", "decision_note", "updated_at"])
+    usage_report_event_emit(report, "rejected")
     notify(
         user=report.licence.buyer,
         kind="usage_report_rejected",

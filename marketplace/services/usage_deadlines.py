@@ -26,9 +26,9 @@ from payouts.selectors import hold_status
 from payouts.state import HoldStatus
 
 from ..conf import market_settings
+from ..domain_events import licence_event_emit
 from ..models import Licence, UsageDeadline
 from ..state import LICENCE_TRANSITIONS, LicenceStatus
-from ..trust.hooks import trust_on_licence_changed
 from ..usage_state import UsageReportStatus
 from .notifications import notify, notify_moderators
 from .usage_checks import moderation_flag
@@ -155,7 +155,7 @@ def licences_expire(*, now=None) -> int:
             except TransitionRefused:
                 continue
             exclusivity_release(licence_reference=licence.reference)
-            trust_on_licence_changed(licence.pk)
+            licence_event_emit(licence, "expired")
             notify(
                 user=licence.buyer,
                 kind="licence_renewal_offer",

@@ -22,6 +22,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from kernel import outbox
 from kernel.transitions import TransitionConflict, transition
 from verification.conf import verification_settings
 
@@ -104,6 +105,12 @@ def enrollment_decide(*, enrollment_id: int) -> Enrollment | None:
                 engine=engine,
                 subject_user=locked.user,
                 source_enrollment=locked,
+            )
+        if locked.status in (S.VERIFIED, S.BLOCKED):  # the deal and hosts hear of it (kernel outbox)
+            outbox.event_emit(
+                f"verification.{locked.status}",
+                subject=f"seller:{locked.user_id}",
+                payload={"enrollment": locked.pk, "seller": locked.user_id},
             )
         if float(verification_settings.RAW_CAPTURE_RETENTION_HOURS) <= 0:
             raw_captures_delete(enrollment=locked)
