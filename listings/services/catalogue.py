@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ..catalogue_cache import catalogue_cache_invalidate
 from ..models import ExclusivityClaim, FacetKind, Listing, ListingFacet
 from ..vocabulary import Exclusivity, Language, UseCategory
 
@@ -85,6 +86,7 @@ def listing_catalogue_refresh(*, listing: Listing) -> Listing:
         search_document=_search_document(listing), exclusivity_available=_exclusivity_available(listing)
     )
     listing.refresh_from_db()
+    transaction.on_commit(catalogue_cache_invalidate)
     return listing
 
 
