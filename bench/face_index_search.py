@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/face_market .venv/bin/python bench/face_index_search.py
 
-    # opt-in, about 30-60 minutes on 2 cores: the insightface engine's size
+    # opt-in, about 20 minutes on 2 shared cores (18 here): the insightface engine's size
     ... bench/face_index_search.py --sizes 1000000 --dims 512 --ef-search 100,200,400
 
 Runs in its own scratch database (``<name>_bench_index``, created and dropped here) so it never touches
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse, urlunparse
@@ -36,16 +37,20 @@ SAMPLES_PER_IDENTITY = 4
 LATENT_DIMS = 32
 #: per-coordinate noise so that two samples of one identity sit about 0.3 apart on the unit sphere
 GENUINE_SPREAD = 0.3
+#: ann-benchmarks' tolerance: a hit counts when its exact distance is within 0.1 % of the true 10th
+EPSILON = 1e-3
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000", help="1000000 is opt-in (30-60 minutes)")
+    parser.add_argument("--sizes", default="10000,100000", help="1000000 is opt-in (about 20 minutes)")
     parser.add_argument("--dims", default="128,512")
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--ef-search", default="100,200", help="comma-separated: one line each")
+    parser.add_argument("--ef-search", default="100,200,400", help="comma-separated: one line each")
     parser.add_argument("--storage", default="halfvec", choices=["halfvec", "vector"])
     parser.add_argument("--rerank", type=int, default=40, help="halfvec candidates re-ranked exactly")
+    parser.add_argument("--m", type=int, default=24, help="HNSW graph degree")
+    parser.add_argument("--ef-construction", type=int, default=128)
     parser.add_argument("--maintenance-work-mem", default="4GB", help="for the HNSW build")
     parser.add_argument("--build-workers", type=int, default=1, help="max_parallel_maintenance_workers")
     parser.add_argument("--nice", action="store_true", help="renice this run's PostgreSQL backend to 19")
@@ -186,16 +191,40 @@ def build_hnsw(dims: int, metric: str, args) -> tuple[float, int]:
         cursor.execute(f"DROP INDEX IF EXISTS {name}")
         cursor.execute(f"SET maintenance_work_mem = '{args.maintenance_work_mem}'")
         cursor.execute(f"SET max_parallel_maintenance_workers = {int(args.build_workers)}")
-        if args.nice:  # the build runs in the server process, not in this one: lower its priority
+        stop = threading.Event()
+        if args.nice:  # the build runs in the server's processes, not in this one: lower their priority
             cursor.execute("SELECT pg_backend_pid()")
-            os.setpriority(os.PRIO_PROCESS, cursor.fetchone()[0], 19)
+            leader = cursor.fetchone()[0]
+            os.setpriority(os.PRIO_PROCESS, leader, 19)
+            threading.Thread(target=renice_workers, args=(leader, stop), daemon=True).start()
         started = time.perf_counter()
-        cursor.execute(index_ddl(dims, metric, args.storage))
+        try:
+            cursor.execute(
+                index_ddl(dims, metric, args.storage, m=args.m, ef_construction=args.ef_construction)
+            )
+        finally:
+            stop.set()
         elapsed = time.perf_counter() - started
         cursor.execute("SELECT pg_relation_size(%s::regclass)", [name])
         size = int(cursor.fetchone()[0])
         cursor.execute(f"ANALYZE {TABLE}")
     return elapsed, size
+
+
+def renice_workers(leader: int, stop: threading.Event) -> None:
+    """Lower the priority of the parallel build workers of ``leader`` as they appear."""
+    import psycopg
+    from django.db import connection
+
+    settings = connection.settings_dict
+    dsn = f"host={settings['HOST']} port={settings['PORT'] or 5432} user={settings['USER']} dbname=postgres"
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        while not stop.wait(1.0):
+            for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity WHERE leader_pid = %s", [leader]):
+                try:
+                    os.setpriority(os.PRIO_PROCESS, pid, 19)
+                except ProcessLookupError:
+                    continue
 
 
 def first_template_id() -> int:
@@ -213,14 +242,17 @@ def clear_templates() -> None:
         cursor.execute("TRUNCATE fm_verification_facetemplate CASCADE")
 
 
-def timed_search(index, queries, **kwargs) -> tuple[list[list[int]], np.ndarray]:
-    results, times = [], []
+def timed_search(index, queries, **kwargs) -> tuple[list[list[int]], np.ndarray, list[list[float]]]:
+    """Hits, milliseconds and distances (lower is closer, for both metrics) of each query."""
+    results, times, distances = [], [], []
     for q in queries:
         started = time.perf_counter()
         hits = index.search(q, **kwargs)
         times.append((time.perf_counter() - started) * 1000)
         results.append([h.template_id for h in hits])
-    return results, np.array(times)
+        cosine = kwargs["metric"] == "cosine"
+        distances.append([1.0 - h.score if cosine else h.score for h in hits])
+    return results, np.array(times), distances
 
 
 def uses_hnsw(index, metric: str, query: np.ndarray, engine_id: str) -> bool:
@@ -249,7 +281,8 @@ def main() -> None:
         dims_list = [int(d) for d in args.dims.split(",")]
         ef_values = [int(e) for e in args.ef_search.split(",")]
         print(
-            f"face-index search, {args.queries} probes, k=10, HNSW m=16 ef_construction=64, "
+            f"face-index search, {args.queries} probes, k=10, HNSW m={args.m} "
+            f"ef_construction={args.ef_construction}, "
             f"storage {args.storage} (re-rank {args.rerank} on full precision), iterative scan, "
             f"maintenance_work_mem {args.maintenance_work_mem}, {args.build_workers} build worker(s); "
             f"{SAMPLES_PER_IDENTITY} samples per identity"
@@ -257,7 +290,7 @@ def main() -> None:
         print(
             f"{'templates':>10} {'dims':>5} {'metric':>9} | {'load s':>7} {'build s':>8} {'index MB':>8} | "
             f"{'exact p50/p95 ms':>17} {'scan-only p50 ms':>16} | {'ef':>4} {'hnsw p50/p95 ms':>16} "
-            f"{'recall@10':>9} {'same-person recall (exact)':>26} {'matrix s':>8}"
+            f"{'recall@10':>9} {'eps-recall':>10} {'same-person recall (exact)':>26} {'matrix s':>8}"
         )
         for size in sizes:
             for dims in dims_list:
@@ -279,7 +312,7 @@ def main() -> None:
                 started = time.perf_counter()
                 exact.search(queries[0], **search)  # loads the matrix once: not part of a search
                 matrix_s = time.perf_counter() - started
-                exact_ids, exact_ms = timed_search(exact, queries, **search)
+                exact_ids, exact_ms, exact_dist = timed_search(exact, queries, **search)
                 scan_ms = []
                 matrix = exact._matrix(engine_id, "bench")
                 for q in queries:
@@ -296,12 +329,18 @@ def main() -> None:
                         ef_search=ef, storage=args.storage, rerank_candidates=args.rerank
                     )
                     hnsw.search(queries[0], **search)
-                    hnsw_ids, hnsw_ms = timed_search(hnsw, queries, **search)
+                    hnsw_ids, hnsw_ms, hnsw_dist = timed_search(hnsw, queries, **search)
                     recall = np.mean(
                         [len(set(a) & set(b)) / 10 for a, b in zip(exact_ids, hnsw_ids, strict=True)]
                     )
                     same_person = np.mean(
                         [len(set(b) & g) / len(g) for b, g in zip(hnsw_ids, genuine, strict=True)]
+                    )
+                    tolerant = np.mean(
+                        [
+                            np.sum(np.asarray(h) <= e[-1] + EPSILON * max(e[-1], 1e-6)) / 10
+                            for h, e in zip(hnsw_dist, exact_dist, strict=True)
+                        ]
                     )
                     planned = uses_hnsw(hnsw, metric, queries[0], engine_id)
                     print(
@@ -310,7 +349,7 @@ def main() -> None:
                         f"{np.percentile(exact_ms, 50):>8.2f}/{np.percentile(exact_ms, 95):<8.2f} "
                         f"{np.median(scan_ms):>16.2f} | {ef:>4} "
                         f"{np.percentile(hnsw_ms, 50):>7.2f}/{np.percentile(hnsw_ms, 95):<8.2f} "
-                        f"{recall:>9.3f} "
+                        f"{recall:>9.3f} {tolerant:>10.3f} "
                         f"{same_person:>9.3f} ({same_exact:.3f}) {matrix_s:>8.1f}"
                         + ("" if planned else "   (planner did NOT use the HNSW index!)"),
                         flush=True,
@@ -320,6 +359,8 @@ def main() -> None:
             f"total {time.monotonic() - started_all:.0f} s.\n"
             "exact = ExactFaceIndex.search, including its per-search change check (one row read);\n"
             "scan-only = the numpy scan alone; recall@10 = HNSW top-10 vs exact top-10;\n"
+            "eps-recall = share of the HNSW top-10 within 0.1 % of the exact 10th distance "
+            "(ann-benchmarks' measure);\n"
             "same-person recall = share of the probe identity's own templates found in the top 10 "
             "(what blocking a stolen face needs);\n"
             "build s / index MB = CREATE INDEX time and pg_relation_size of the HNSW index;\n"

@@ -28,21 +28,35 @@ TABLE = "fm_verification_facetemplate"
 OPERATORS = {"euclidean": ("<->", "vector_l2_ops"), "cosine": ("<=>", "vector_cosine_ops")}
 #: storage -> (index name prefix, operator-class prefix); ``vector`` is migration 0003's naming
 STORAGES = {"vector": ("fm_face_vec_hnsw", "vector"), "halfvec": ("fm_face_half_hnsw", "halfvec")}
-HNSW_BUILD = "m = 16, ef_construction = 64"
+#: graph degree and build-time candidate list of the indexes the backend creates (pgvector's defaults
+#: are 16 and 64; bench/face_index_search.py measures what they cost and buy at 1M faces)
+#: measured at 1M x 512: m 24 / ef_construction 128 reached recall@10 0.991 (ef_search 400) where
+#: 16 / 64 stopped at 0.978 (ef_search 800), for a 1.7x longer build and a 1.2x larger graph
+HNSW_M = 24
+HNSW_EF_CONSTRUCTION = 128
 
 
 def index_name(dims: int, metric: str, storage: str = "halfvec") -> str:
     return f"{STORAGES[storage][0]}_{metric}_{int(dims)}"
 
 
-def index_ddl(dims: int, metric: str, storage: str = "halfvec", *, table: str = TABLE) -> str:
+def index_ddl(
+    dims: int,
+    metric: str,
+    storage: str = "halfvec",
+    *,
+    table: str = TABLE,
+    m: int = HNSW_M,
+    ef_construction: int = HNSW_EF_CONSTRUCTION,
+) -> str:
     """The partial HNSW expression index for one (dimensions, metric) in one storage."""
     _operator, ops = OPERATORS[metric]
     kind = STORAGES[storage][1]
     ops = ops.replace("vector_", f"{kind}_", 1)
     return (
         f"CREATE INDEX IF NOT EXISTS {index_name(dims, metric, storage)} ON {table} "
-        f"USING hnsw ((embedding_vec::{kind}({int(dims)})) {ops}) WITH ({HNSW_BUILD}) "
+        f"USING hnsw ((embedding_vec::{kind}({int(dims)})) {ops}) "
+        f"WITH (m = {int(m)}, ef_construction = {int(ef_construction)}) "
         f"WHERE dimensions = {int(dims)} AND metric = '{metric}'"
     )
 
@@ -54,8 +68,9 @@ def vector_literal(vector: np.ndarray) -> str:
 
 class PgvectorFaceIndex(FaceIndex):
     #: HNSW candidate list size per query (pgvector's default is 40); higher = better recall, slower.
-    #: 200 reached recall@10 >= 0.99 at 1M x 512 in bench/face_index_search.py (README, scaling)
-    ef_search = 200
+    #: 400 reached recall@10 0.991 at 1M x 512 in bench/face_index_search.py (README, scaling); the
+    #: search runs in the decision task, where 20 ms is nothing next to the face models
+    ef_search = 400
     #: rows the half-precision scan hands to the full-precision re-rank (at least k)
     rerank_candidates = 40
     storage = "halfvec"
