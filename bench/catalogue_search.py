@@ -239,6 +239,7 @@ def load(base: str, path: str, requests: int, clients: int) -> tuple[float, dict
     ]
     latencies: dict[str, list[float]] = defaultdict(list)
     errors = [0]
+    codes: dict[int, int] = {}
     lock = threading.Lock()
     cursor = [0]
 
@@ -254,6 +255,10 @@ def load(base: str, path: str, requests: int, clients: int) -> tuple[float, dict
                 with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
                     response.read()
                     ok = response.status == 200
+            except urllib.error.HTTPError as exc:
+                ok = False
+                with lock:
+                    codes[exc.code] = codes.get(exc.code, 0) + 1
             except (urllib.error.URLError, OSError):
                 ok = False
             elapsed = (time.perf_counter() - began) * 1000
@@ -267,6 +272,8 @@ def load(base: str, path: str, requests: int, clients: int) -> tuple[float, dict
         thread.start()
     for thread in threads:
         thread.join()
+    if codes:
+        print(f"      HTTP errors by status: {dict(sorted(codes.items()))}")
     return requests / (time.perf_counter() - began), latencies, errors[0]
 
 

@@ -222,9 +222,11 @@ FACE_MARKET = {
 if os.environ.get("API_THROTTLE_ANON"):  # e.g. a load benchmark: its clients share one address
     from kernel.conf import DEFAULTS as KERNEL_DEFAULTS
 
+    # anonymous requests count against the per-user rate too (DRF keys them by address)
     FACE_MARKET["API_THROTTLE_RATES"] = {
         **KERNEL_DEFAULTS["API_THROTTLE_RATES"],
         "anon": os.environ["API_THROTTLE_ANON"],
+        "user": os.environ.get("API_THROTTLE_USER", os.environ["API_THROTTLE_ANON"]),
     }
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
