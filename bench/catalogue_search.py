@@ -4,15 +4,18 @@
 
 It creates its own database (``<name>_bench_catalogue`` next to the one in DATABASE_URL; dropped at
 the end unless --keep-db), migrates it, bulk-inserts synthetic published listings with their
-catalogue facets in SQL, then serves the site with ``manage.py runserver --noreload`` on 127.0.0.1
-and sends a mix of catalogue requests (search, every filter, every sort, a deep page) from N client
-threads. It prints requests/s, p50/p95/p99 of the whole HTTP round trip for the catalogue page and
-the catalogue API, once per client level (1 client: the service time; 8: under load), and, for
-comparison, the time of the same SQL alone (page of 24 + capped count) run directly. Runs in
+catalogue facets in SQL, then serves the site on 127.0.0.1 with the production server (gunicorn
+with ``facemarket_site/gunicorn.conf.py``: pre-fork sync workers, persistent database connections,
+the cache shared through Redis) and, for comparison, with ``manage.py runserver --noreload`` (one
+process), and sends a mix of catalogue requests (search, every filter, every sort, a deep page) from
+N client threads. It prints requests/s, p50/p95/p99 of the whole HTTP round trip for the catalogue
+page and the catalogue API, per server and client level (1 client: the service time; 8: under
+load), and, for comparison, the time of the same SQL alone (page of 24 + capped count). Runs in
 under five minutes on two cores (about 90 s here).
 
-The server is Django's own ``runserver`` (threaded, one process): gunicorn is not a dependency.
-Under load its requests/s measure one Python process on the cores it gets, not the database.
+Static files go through whitenoise (one request for a collected stylesheet is timed too). The catalogue's
+facet counts and capped counts are cached (``listings.catalogue_cache``) in Redis db ``--redis-db``
+under a key prefix of this run, deleted at the end.
 """
 
 from __future__ import annotations
@@ -166,14 +169,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(env: dict, port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def server_command(server: str, port: int, workers: int) -> tuple[list[str], dict, str]:
+    """Command line, extra environment and a description of ``server``."""
+    if server == "runserver":
+        command = [
+            sys.executable,
+            "manage.py",
+            "runserver",
+            f"127.0.0.1:{port}",
+            "--noreload",
+            "--skip-checks",
+        ]
+        return command, {}, "runserver (one process, threaded; a new database connection per request)"
+    import gunicorn
+
+    command = [str(Path(sys.executable).with_name("gunicorn")), "-c", "facemarket_site/gunicorn.conf.py"]
+    extra = {"GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers), "DB_CONN_MAX_AGE": "60"}
+    return command, extra, f"gunicorn {gunicorn.__version__}, {workers} sync workers, persistent connections"
+
+
+def start_server(env: dict, port: int, command: list[str]) -> subprocess.Popen:
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -183,6 +199,30 @@ def start_server(env: dict, port: int) -> subprocess.Popen:
             time.sleep(0.3)
     proc.kill()
     raise RuntimeError("the server did not start")
+
+
+def static_file_ms(base: str) -> float:
+    """Median time of a collected stylesheet, served by whitenoise from the app server itself."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    url = base + staticfiles_storage.url("face_market/site.css")
+    timings = []
+    for _ in range(20):
+        began = time.perf_counter()
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+            response.read()
+            assert response.status == 200
+        timings.append((time.perf_counter() - began) * 1000)
+    return statistics.median(timings)
+
+
+def forget_cache(env: dict) -> None:
+    """Delete this run's keys from the shared Redis cache."""
+    import redis
+
+    client = redis.Redis.from_url(env["CACHE_URL"])
+    for key in client.scan_iter(match=f"{env['CACHE_KEY_PREFIX']}:*"):
+        client.delete(key)
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -199,6 +239,7 @@ def load(base: str, path: str, requests: int, clients: int) -> tuple[float, dict
     ]
     latencies: dict[str, list[float]] = defaultdict(list)
     errors = [0]
+    codes: dict[int, int] = {}
     lock = threading.Lock()
     cursor = [0]
 
@@ -214,6 +255,10 @@ def load(base: str, path: str, requests: int, clients: int) -> tuple[float, dict
                 with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310
                     response.read()
                     ok = response.status == 200
+            except urllib.error.HTTPError as exc:
+                ok = False
+                with lock:
+                    codes[exc.code] = codes.get(exc.code, 0) + 1
             except (urllib.error.URLError, OSError):
                 ok = False
             elapsed = (time.perf_counter() - began) * 1000
@@ -227,6 +272,8 @@ def load(base: str, path: str, requests: int, clients: int) -> tuple[float, dict
         thread.start()
     for thread in threads:
         thread.join()
+    if codes:
+        print(f"      HTTP errors by status: {dict(sorted(codes.items()))}")
     return requests / (time.perf_counter() - began), latencies, errors[0]
 
 
@@ -289,6 +336,9 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000", help="listing counts to measure at, ascending")
     parser.add_argument("--clients", default="1,8", help="concurrent client threads, one run per level")
     parser.add_argument("--requests", type=int, default=330, help="requests per endpoint and size")
+    parser.add_argument("--servers", default="gunicorn,runserver", help="servers to measure, in order")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
+    parser.add_argument("--redis-db", type=int, default=14, help="Redis database of the shared cache")
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
     base_url = os.environ.get("DATABASE_URL", "")
@@ -308,9 +358,16 @@ def main() -> int:
         "SECRET_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
+        "CACHE_URL": f"redis://127.0.0.1:6379/{args.redis_db}",
+        # every client is one anonymous address: the API's 60/min would answer 429 after a second
+        "API_THROTTLE_ANON": "1000000/min",
+        "CACHE_KEY_PREFIX": f"bench-catalogue-{secrets.token_hex(4)}",
     }
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--skip-checks", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
     print(
         f"database {bench_name} migrated in {time.monotonic() - started:.0f} s; "
@@ -319,7 +376,10 @@ def main() -> int:
     print("  " + "; ".join(f"{name} [{query or '-'}]" for name, query in QUERIES.items()))
 
     os.environ.update(
-        {k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "ALLOWED_HOSTS")}
+        {
+            k: env[k]
+            for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL")
+        }
     )
     os.environ.pop("DEBUG", None)
     import django
@@ -343,25 +403,32 @@ def main() -> int:
                     f"\n{size:,} listings ({published:,} published, {facets:,} facet rows) inserted in "
                     f"{time.monotonic() - began:.1f} s; search plan: {search_plan()}"
                 )
-                port = free_port()
-                server = start_server(env, port)
-                base = f"http://127.0.0.1:{port}"
-                for clients in client_levels:
-                    for label, path in (("page", "/listings/"), ("API", "/api/v1/listings/catalogue/")):
-                        load(base, path, len(QUERIES) * 2, clients)  # warm up
-                        rate, latencies, errors = load(base, path, args.requests, clients)
-                        report(
-                            f"{label}, {clients} client{'s' if clients > 1 else ''}", rate, latencies, errors
-                        )
-                        if label == "page" and clients == max(client_levels):
-                            per_query = "; ".join(
-                                f"{name} {statistics.median(values):.0f}"
-                                for name, values in latencies.items()
+                for server_name in args.servers.split(","):
+                    port = free_port()
+                    command, extra, described = server_command(server_name, port, args.workers)
+                    server = start_server({**env, **extra}, port, command)
+                    base = f"http://127.0.0.1:{port}"
+                    print(f"  server: {described}")
+                    for clients in client_levels:
+                        for label, path in (("page", "/listings/"), ("API", "/api/v1/listings/catalogue/")):
+                            load(base, path, len(QUERIES) * 2, clients)  # warm up
+                            rate, latencies, errors = load(base, path, args.requests, clients)
+                            report(
+                                f"{label}, {clients} client{'s' if clients > 1 else ''}",
+                                rate,
+                                latencies,
+                                errors,
                             )
-                            print(f"      page p50 by query (ms): {per_query}")
-                server.terminate()
-                server.wait(timeout=20)
-                server = None
+                            if label == "page" and clients == max(client_levels):
+                                per_query = "; ".join(
+                                    f"{name} {statistics.median(values):.0f}"
+                                    for name, values in latencies.items()
+                                )
+                                print(f"      page p50 by query (ms): {per_query}")
+                    print(f"      static file through whitenoise: {static_file_ms(base):.1f} ms")
+                    server.terminate()
+                    server.wait(timeout=20)
+                    server = None
                 raw = raw_sql_times(runs=15)
                 print(
                     f"  SQL alone        p50 over the mix {statistics.median(raw.values()):.1f} ms, worst "
@@ -374,6 +441,7 @@ def main() -> int:
         from django.db import connections
 
         connections.close_all()
+        forget_cache(env)
         if not args.keep_db:
             admin_execute(admin_url, f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
     print(f"\ntotal {time.monotonic() - started:.0f} s")

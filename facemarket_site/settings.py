@@ -109,6 +109,20 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- cache (perf): per-process memory by default; CACHE_URL=redis://... shares it between the server's
+# worker processes, which the catalogue's cached counts need to be invalidated everywhere at once ---
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["CACHE_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "face-market"),
+        }
+        if os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://", "unix://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # --- auth ---
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -200,6 +214,15 @@ FACE_MARKET = {
     "FACE_MODEL_LICENCE_CONFIRMED": env_bool("FACE_MODEL_LICENCE_CONFIRMED", False),
     "PAYMENT_GATEWAY": os.environ.get("PAYMENT_GATEWAY", "payouts.gateways.sandbox.SandboxGateway"),
 }
+if os.environ.get("API_THROTTLE_ANON"):  # e.g. a load benchmark: its clients share one address
+    from kernel.conf import DEFAULTS as KERNEL_DEFAULTS
+
+    # anonymous requests count against the per-user rate too (DRF keys them by address)
+    FACE_MARKET["API_THROTTLE_RATES"] = {
+        **KERNEL_DEFAULTS["API_THROTTLE_RATES"],
+        "anon": os.environ["API_THROTTLE_ANON"],
+        "user": os.environ.get("API_THROTTLE_USER", os.environ["API_THROTTLE_ANON"]),
+    }
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")  # for Stripe.js on the order page

@@ -11,6 +11,10 @@ DEFAULTS: dict[str, Any] = {
     "LISTING_PREVIEW_WATERMARK": "FACE MARKET PREVIEW",
     "CATALOGUE_PAGE_SIZE": 24,
     "QUOTE_REQUEST_VALID_DAYS": 14,  # how long a seller's answer to a price-on-request stays valid
+    # -- catalogue caching (perf): facet counts and capped match counts, through Django's cache
+    # framework (alias below), invalidated on commit of any listing change; 0 turns caching off
+    "CATALOGUE_CACHE_SECONDS": 300,
+    "CATALOGUE_CACHE_ALIAS": "default",
 }
 
 listings_settings = AppSettings("listings", DEFAULTS)

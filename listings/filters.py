@@ -10,7 +10,9 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kernel.money import Money
 
@@ -97,6 +99,24 @@ class CatalogueFilterSet(django_filters.FilterSet):
             verified_until=data.get("verified_until"),
             sort=data.get("sort") or Sort.NEWEST,
         )
+
+    def label_counts(self, counts: dict[str, dict[str, int]]) -> None:
+        """Show how many published listings each tier, language and allowed use has (for the page)."""
+
+        def with_count(label, count: int) -> str:
+            return ngettext("%(label)s (%(count)s listing)", "%(label)s (%(count)s listings)", count) % {
+                "label": label,
+                "count": number_format(count, force_grouping=True),
+            }
+
+        fields = self.form.fields
+        tiers = counts.get("tier", {})
+        fields["tier"].label_from_instance = lambda tier: with_count(tier.name, tiers.get(tier.slug, 0))
+        for name, kind in (("languages", "language"), ("use_categories", "category")):
+            of_kind = counts.get(kind, {})
+            fields[name].choices = [
+                (code, with_count(label, of_kind.get(code, 0))) for code, label in fields[name].choices
+            ]
 
     def filter_queryset(self, queryset):
         return catalogue_search_filter(queryset, self.catalogue_filters())

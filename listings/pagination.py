@@ -14,19 +14,27 @@ from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from listings.catalogue_cache import catalogue_cached, query_cache_name
 from listings.conf import listings_settings
 
 CATALOGUE_COUNT_CAP = 1_000
 MAX_PAGE_SIZE = 100
+#: query parameters that do not change how many listings match
+COUNT_IGNORES = ("page", "page_size", "sort", "format")
 
 
 class CappedPaginator(Paginator):
     cap = CATALOGUE_COUNT_CAP
+    #: set by the catalogue (a name for its filters): the count is then cached per catalogue version
+    count_cache_name: str = ""
 
     @cached_property
     def count(self) -> int:
         # no ORDER BY and no joins: any cap+1 matching ids will do to know whether there are more
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        def capped() -> int:
+            return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+        return catalogue_cached(self.count_cache_name, capped) if self.count_cache_name else capped()
 
     @property
     def count_capped(self) -> bool:
@@ -34,13 +42,19 @@ class CappedPaginator(Paginator):
 
 
 class CataloguePagination(PageNumberPagination):
-    django_paginator_class = CappedPaginator
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
 
     def get_page_size(self, request):
         self.page_size = int(listings_settings.CATALOGUE_PAGE_SIZE)
         return super().get_page_size(request)
+
+    def django_paginator_class(self, *args, **kwargs):  # DRF calls this attribute to build one
+        paginator = CappedPaginator(*args, **kwargs)
+        paginator.count_cache_name = query_cache_name(
+            "count", self.request.query_params, ignore=COUNT_IGNORES
+        )
+        return paginator
 
     def get_paginated_response(self, data):
         paginator = self.page.paginator

@@ -47,6 +47,17 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a rolled-back test never commits, so the catalogue's
+    on-commit invalidation never runs, and its cached counts must not reach the next test."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def celery_eager_unless_integration(request):
     """Tasks run in-process except in tests marked ``integration``, which use the real worker.
 

@@ -108,3 +108,35 @@ def check_consent_text(app_configs=None, **kwargs) -> list:
             )
         ]
     return []
+
+
+#: onnxruntime distributions that install the same ``onnxruntime`` package: two of them in one
+#: environment overwrite each other's files, and which one answers an import is an accident
+ONNXRUNTIME_DISTRIBUTIONS = ("onnxruntime", "onnxruntime-gpu")
+
+
+def installed_onnxruntimes() -> list[str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in ONNXRUNTIME_DISTRIBUTIONS:
+        try:
+            found.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            continue
+    return found
+
+
+@register()
+def check_one_onnxruntime(app_configs=None, **kwargs) -> list:
+    found = installed_onnxruntimes()
+    if len(found) > 1:
+        return [
+            Error(
+                f"Both {' and '.join(found)} are installed in this environment.",
+                hint="Keep one: the 'gpu' extra brings onnxruntime-gpu; uninstall both, then install "
+                "only the one you want (README, 'GPU extra').",
+                id="verification.E007",
+            )
+        ]
+    return []

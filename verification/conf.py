@@ -8,6 +8,9 @@ DEFAULTS: dict[str, Any] = {
     "FACE_ENGINE": "verification.engines.dlib_engine.DlibFaceEngine",
     "FACE_ENGINE_OPTIONS": {},
     "FACE_INDEX_BACKEND": "verification.index.exact.ExactFaceIndex",
+    # -- face index at scale (perf): keywords of the backend, e.g. pgvector's storage ("halfvec" or
+    # "vector"), ef_search and rerank_candidates (verification/index/pgvector.py)
+    "FACE_INDEX_OPTIONS": {},
     "FACE_MODEL_DIR": "",
     "FACE_MODEL_LICENCE_CONFIRMED": False,
     "FACE_EXECUTION_PROVIDERS": ["CUDAExecutionProvider", "CPUExecutionProvider"],

@@ -68,7 +68,7 @@ def get_face_index():
                 raise ImproperlyConfigured(
                     "FACE_MARKET['FACE_INDEX_BACKEND'] must name a FaceIndex subclass."
                 )
-            _index = index_class()
+            _index = index_class(**dict(verification_settings.FACE_INDEX_OPTIONS or {}))
         return _index
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from kernel.transitions import TransitionConflict, transition
 
+from ..catalogue_cache import catalogue_cache_invalidate
 from ..errors import TransitionRefused
 from ..state import Transition
 
@@ -53,4 +54,5 @@ def transition_apply(
             code="stale_status",
         ) from None
     obj.refresh_from_db()
+    transaction.on_commit(catalogue_cache_invalidate)  # what the catalogue counts may have changed
     return obj

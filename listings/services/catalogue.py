@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
+from ..catalogue_cache import catalogue_cache_invalidate
 from ..labels import tier_name
 from ..models import ExclusivityClaim, FacetKind, Listing, ListingFacet
 from ..search_words import cjk_segment
@@ -94,6 +95,7 @@ def listing_catalogue_refresh(*, listing: Listing) -> Listing:
         search_document=_search_document(listing), exclusivity_available=_exclusivity_available(listing)
     )
     listing.refresh_from_db()
+    transaction.on_commit(catalogue_cache_invalidate)
     return listing
 
 

@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from listings.conf import listings_settings
 
-from ..pagination import CappedPaginator
+from ..catalogue_cache import query_cache_name
+from ..pagination import COUNT_IGNORES, CappedPaginator
 from ..permissions import is_seller
 
 
@@ -35,6 +36,8 @@ def form_errors_from(form, exc: ValidationError, *, field_map: dict[str, str] | 
         form.add_error(None, exc)
 
 
-def page_of(request, queryset):
+def page_of(request, queryset, *, count_cache: bool = False):
     paginator = CappedPaginator(queryset, int(listings_settings.CATALOGUE_PAGE_SIZE))
+    if count_cache:  # the catalogue: its capped count is cached per filter set and catalogue version
+        paginator.count_cache_name = query_cache_name("count", request.GET, ignore=COUNT_IGNORES)
     return paginator.get_page(request.GET.get("page"))

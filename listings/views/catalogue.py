@@ -20,6 +20,7 @@ from ..permissions import is_buyer, owns
 from ..quoting.answered import quote_request_is_buyable, quote_requests_of_buyer_for_listing
 from ..selectors import listing_for_viewer
 from ..selectors.catalogue import catalogue_base
+from ..selectors.catalogue_facets import catalogue_facet_counts
 from ..services import listing_popularity_bump, quote_request_create
 from ..state import ListingStatus
 from ._helpers import form_errors_from, page_of
@@ -31,6 +32,7 @@ DETAIL_VIEW_POPULARITY_POINTS = 1
 def catalogue(request):
     filterset = CatalogueFilterSet(request.GET, queryset=catalogue_base())
     listings = filterset.qs if filterset.is_valid() else catalogue_base().none()
+    filterset.label_counts(catalogue_facet_counts())
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -39,7 +41,7 @@ def catalogue(request):
         {
             "filterset": filterset,
             "form": filterset.form,
-            "page": page_of(request, listings),
+            "page": page_of(request, listings, count_cache=True),
             "query_string": query.urlencode(),
         },
     )

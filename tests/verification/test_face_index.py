@@ -169,14 +169,14 @@ def test_pgvector_never_crosses_engines_and_uses_the_hnsw_index(users):
 
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute(
-            "EXPLAIN SELECT id FROM fm_verification_facetemplate "
-            "WHERE dimensions = 128 AND metric = 'euclidean' AND embedding_vec IS NOT NULL "
-            "ORDER BY (embedding_vec::vector(128) <-> %s::vector(128)) LIMIT 5",
-            [vector_literal(vector)],
-        )
+        sql, params = hnsw.search_sql(vector, "engine-b", "h1", "euclidean", 5)
+        cursor.execute("EXPLAIN " + sql, params)
         plan = " ".join(row[0] for row in cursor.fetchall())
-    assert "fm_face_vec_hnsw_euclidean_128" in plan
+        # migration 0006: half-precision graph, re-ranked on full precision; the 0003 index is gone
+        assert "fm_face_half_hnsw_euclidean_128" in plan
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'fm_face_vec_hnsw_euclidean_128'")
+        assert cursor.fetchone() is None
+    assert vector_literal(vector) in params
 
 
 @pytest.mark.postgres
@@ -186,7 +186,36 @@ def test_pgvector_indexes_a_new_shape_on_first_use(users):
     hnsw = PgvectorFaceIndex()
     add(users[0], unit(np.ones(16)), FakeEngine(dimensions=16), index=hnsw)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'fm_face_vec_hnsw_euclidean_16'")
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'fm_face_half_hnsw_euclidean_16'")
         assert cursor.fetchone() is not None
     hits = hnsw.search(unit(np.ones(16)), engine_id="test-engine", model_hash="h1", metric="euclidean")
     assert len(hits) == 1
+
+
+@pytest.mark.postgres
+def test_pgvector_storage_options_come_from_settings_and_both_storages_agree(users, settings):
+    from verification.engine_registry import get_face_index
+    from verification.index.pgvector import PgvectorFaceIndex
+
+    settings.FACE_MARKET = {
+        **settings.FACE_MARKET,
+        "FACE_INDEX_BACKEND": "verification.index.pgvector.PgvectorFaceIndex",
+        "FACE_INDEX_OPTIONS": {"storage": "vector", "ef_search": 64},
+    }
+    configured = get_face_index()
+    assert (configured.storage, configured.ef_search) == ("vector", 64)
+    half = PgvectorFaceIndex()
+    assert half.storage == "halfvec"
+    engine = FakeEngine(metric="cosine", dimensions=512, engine_id="storage-512")
+    rng = np.random.default_rng(7)
+    vectors = [unit(rng.standard_normal(512)) for _ in range(12)]
+    for i, vector in enumerate(vectors):
+        add(users[i % len(users)], vector, engine, index=half)
+    search = {"engine_id": engine.engine_id, "model_hash": "h1", "metric": "cosine", "k": 5}
+    a, b = configured.search(vectors[3], **search), half.search(vectors[3], **search)
+    assert [h.template_id for h in a] == [h.template_id for h in b]
+    # re-ranked on the full-precision column: the half-precision scan costs no score precision
+    np.testing.assert_allclose([h.score for h in a], [h.score for h in b], atol=1e-6)
+    assert b[0].score == pytest.approx(1.0, abs=1e-6)
+    with pytest.raises(ValueError, match="storage"):
+        PgvectorFaceIndex(storage="float8")

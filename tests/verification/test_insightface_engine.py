@@ -46,9 +46,10 @@ def _save(graph: onnx.GraphProto, path: Path) -> Path:
     return path
 
 
-def make_detector(path: Path, size: int | None = 320, keypoints: bool = True) -> Path:
-    """``size`` None = symbolic height/width (the engine then uses its det_size)."""
-    dims = [1, 3, size, size] if size else [1, 3, "height", "width"]
+def make_detector(path: Path, size: int | None = 320, keypoints: bool = True, batch: int | str = 1) -> Path:
+    """``size`` None = symbolic height/width (the engine then uses its det_size); ``batch`` "n" = a
+    dynamic batch dimension (the outputs then hold the images' rows one image after the other)."""
+    dims = [batch, 3, size, size] if size else [batch, 3, "height", "width"]
     nodes, inits, outputs = [], [], {"score": [], "bbox": [], "kps": []}
     boxes = np.array([[4, 4, 4, 4], [6, 6, 6, 6]], dtype=np.float32)
     inits += [

@@ -71,6 +71,14 @@ class FaceEngine(abc.ABC):
     def embed(self, image: np.ndarray, face: DetectedFace) -> np.ndarray:
         """A unit-length float32 embedding of ``face`` in ``image``."""
 
+    def detect_batch(self, images: Sequence[np.ndarray]) -> list[list[DetectedFace]]:
+        """``detect`` for several images; engines on an accelerator override it with one batched run."""
+        return [self.detect(image) for image in images]
+
+    def embed_batch(self, items: Sequence[tuple[np.ndarray, DetectedFace]]) -> list[np.ndarray]:
+        """``embed`` for several (image, face) pairs; overridden where one batched run is faster."""
+        return [self.embed(image, face) for image, face in items]
+
     @abc.abstractmethod
     def dense_landmarks(self, image: np.ndarray) -> np.ndarray | None:
         """N x 3 float32 landmarks (x, y in pixels, z relative depth) of the main face, or None."""

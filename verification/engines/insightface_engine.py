@@ -17,8 +17,10 @@ No weights can ship with this project, so validate it on the deployment's own mo
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ import numpy as np
 from .base import DetectedFace, FaceEngine, FaceEngineConfigurationError
 from .mediapipe_mesh import FaceMeshRunner, MeshLandmarks
 
+logger = logging.getLogger(__name__)
 DEFAULT_PROVIDERS = ("CUDAExecutionProvider", "CPUExecutionProvider")
 #: the five ArcFace landmarks (eyes, nose tip, mouth corners) in a 112 x 112 aligned crop
 ARCFACE_TEMPLATE = np.array(
@@ -141,6 +144,7 @@ class InsightFaceEngine(MeshLandmarks, FaceEngine):
         det_threshold: float = 0.5,
         nms_threshold: float = 0.4,
         threads: int = 0,
+        max_batch: int = 16,
     ):
         if licence_confirmed is not True:
             raise FaceEngineConfigurationError(
@@ -159,6 +163,8 @@ class InsightFaceEngine(MeshLandmarks, FaceEngine):
         available = set(ort.get_available_providers())
         wanted = list(DEFAULT_PROVIDERS if providers is None else providers)
         self.providers = [p for p in wanted if p in available]
+        if wanted and self.providers[:1] != wanted[:1]:
+            logger.info("insightface engine: %s is not in this onnxruntime build", wanted[0])
         if not self.providers:
             raise FaceEngineConfigurationError(f"none of the providers {wanted} is available here")
         if threshold is not None:
@@ -167,6 +173,9 @@ class InsightFaceEngine(MeshLandmarks, FaceEngine):
         self.det_threshold = float(det_threshold)
         self.nms_threshold = float(nms_threshold)
         self.threads = int(threads)
+        if int(max_batch) < 1:
+            raise FaceEngineConfigurationError("max_batch must be at least 1")
+        self.max_batch = int(max_batch)
         self._mesh = FaceMeshRunner()
         self._lock = threading.Lock()
         self._loaded: dict[str, Any] | None = None
@@ -195,7 +204,15 @@ class InsightFaceEngine(MeshLandmarks, FaceEngine):
                     "rec_norm": (0.0, 1.0) if route.recognizer_normalises else (127.5, 127.5),
                     "rec_size": int(rec.get_inputs()[0].shape[2]),
                     "hash": digest.hexdigest()[:16],
+                    "det_batches": _dynamic_batch(det),
+                    "rec_batches": _dynamic_batch(rec),
                 }
+                active = [p for s in (det, rec) for p in s.get_providers()]
+                if self.providers[0] not in active:
+                    # onnxruntime falls back silently (a CUDA build without a usable GPU runs on CPU)
+                    logger.warning(
+                        "insightface engine: %s requested, running on %s", self.providers[0], active[0]
+                    )
             return self._loaded
 
     def load(self) -> ModelRoute:
@@ -218,21 +235,43 @@ class InsightFaceEngine(MeshLandmarks, FaceEngine):
     # -- detection -------------------------------------------------------------------------------
 
     def detect(self, image: np.ndarray) -> list[DetectedFace]:
-        if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
-            raise ValueError("expected an RGB uint8 image of shape H x W x 3")
+        return self.detect_batch([image])[0]
+
+    def detect_batch(self, images: Sequence[np.ndarray]) -> list[list[DetectedFace]]:
+        """Faces of each image, largest first; one detector run per ``max_batch`` images where the
+        detector's batch dimension is dynamic (image by image where the export fixed it at 1)."""
         loaded = self._load()
         in_w, in_h = loaded["det_input"]
+        prepared = [self._letterbox(image, in_w, in_h) for image in images]
+        session = loaded["det"]
+        name = session.get_inputs()[0].name
+        step = self.max_batch if loaded["det_batches"] else 1
+        results: list[list[DetectedFace]] = []
+        for start in range(0, len(prepared), step):
+            chunk = prepared[start : start + step]
+            outputs = session.run(None, {name: np.stack([blob for blob, _s, _hw in chunk])})
+            for b, (_blob, scale, (height, width)) in enumerate(chunk):
+                mine = [_batch_item(out, b, len(chunk)) for out in outputs]
+                results.append(self._faces(mine, in_w, in_h, scale, width, height))
+        return results
+
+    @staticmethod
+    def _letterbox(image: np.ndarray, in_w: int, in_h: int) -> tuple[np.ndarray, float, tuple[int, int]]:
+        if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+            raise ValueError("expected an RGB uint8 image of shape H x W x 3")
         height, width = image.shape[:2]
         if height / width > in_h / in_w:
             new_h, new_w = in_h, max(1, int(in_h * width / height))
         else:
             new_w, new_h = in_w, max(1, int(in_w * height / width))
-        scale = new_h / height
         canvas = np.zeros((in_h, in_w, 3), dtype=np.uint8)
         canvas[:new_h, :new_w] = cv2.resize(image, (new_w, new_h))
-        blob = ((canvas.astype(np.float32) - 127.5) / 128.0).transpose(2, 0, 1)[None]
-        session = loaded["det"]
-        outputs = session.run(None, {session.get_inputs()[0].name: blob})
+        blob = ((canvas.astype(np.float32) - 127.5) / 128.0).transpose(2, 0, 1)
+        return blob, new_h / height, (height, width)
+
+    def _faces(
+        self, outputs: list[np.ndarray], in_w: int, in_h: int, scale: float, width: int, height: int
+    ) -> list[DetectedFace]:
         boxes, kps, scores = self._decode(outputs, in_w, in_h)
         if not len(scores):
             return []
@@ -287,12 +326,40 @@ class InsightFaceEngine(MeshLandmarks, FaceEngine):
         return cv2.warpAffine(image, matrix, (size, size), borderValue=0.0)
 
     def embed(self, image: np.ndarray, face: DetectedFace) -> np.ndarray:
+        return self.embed_batch([(image, face)])[0]
+
+    def embed_batch(self, items: Sequence[tuple[np.ndarray, DetectedFace]]) -> list[np.ndarray]:
+        """Unit embeddings of (image, face) pairs; one recognizer run per ``max_batch`` faces."""
         loaded = self._load()
         mean, std = loaded["rec_norm"]
-        blob = ((self.align(image, face).astype(np.float32) - mean) / std).transpose(2, 0, 1)[None]
         session = loaded["rec"]
-        out = session.run(None, {session.get_inputs()[0].name: blob})[0].reshape(-1).astype(np.float32)
-        norm = float(np.linalg.norm(out))
-        if not np.isfinite(norm) or norm == 0.0:
-            raise ValueError("the recognizer returned a degenerate embedding")
-        return out / norm
+        name = session.get_inputs()[0].name
+        step = self.max_batch if loaded["rec_batches"] else 1
+        crops = [
+            ((self.align(image, face).astype(np.float32) - mean) / std).transpose(2, 0, 1)
+            for image, face in items
+        ]
+        embeddings: list[np.ndarray] = []
+        for start in range(0, len(crops), step):
+            chunk = np.stack(crops[start : start + step])
+            out = session.run(None, {name: chunk})[0].reshape(len(chunk), -1).astype(np.float32)
+            for row in out:
+                norm = float(np.linalg.norm(row))
+                if not np.isfinite(norm) or norm == 0.0:
+                    raise ValueError("the recognizer returned a degenerate embedding")
+                embeddings.append(row / norm)
+        return embeddings
+
+
+def _batch_item(output: np.ndarray, index: int, batch: int) -> np.ndarray:
+    """Image ``index``'s share of one detector output: batched exports give (N, anchors, c); the
+    others flatten the batch into the rows, image after image (N * anchors, c)."""
+    if output.ndim == 3:
+        return output[index : index + 1]
+    rows = output.shape[0] // batch
+    return output[index * rows : (index + 1) * rows]
+
+
+def _dynamic_batch(session) -> bool:
+    first = session.get_inputs()[0].shape[0]
+    return not (isinstance(first, int) and first == 1)

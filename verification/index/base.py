@@ -4,6 +4,12 @@ Templates live in ``FaceTemplate`` (the source of truth, any database); a backen
 faster structure (pgvector's HNSW column) that ``add`` / ``remove`` / ``rebuild`` keep in step.
 A search only ever compares vectors of one ``engine_id`` and ``model_hash``: embeddings of different
 models live in unrelated spaces, so a distance between them means nothing.
+
+Nothing here assumes SQL: a backend on a distributed vector engine (README, "Scaling the face index")
+keeps its own collection keyed by template id with the filter fields as payload. Since ``add`` and
+``remove`` run inside the caller's transaction, such a backend must defer its writes to
+``transaction.on_commit`` (and let ``rebuild`` repair what a crash lost), or a rolled-back enrollment
+would stay findable.
 """
 
 from __future__ import annotations
