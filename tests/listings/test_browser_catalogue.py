@@ -65,4 +65,5 @@ def test_buyer_searches_filters_opens_and_gets_a_quote(page, shop, make_user):
 
     page.uncheck("input[name=use_categories][value=drama_romance]")
     page.wait_for_selector("#quote-errors:not([hidden])")
-    assert "use_categories" in page.inner_text("#quote-errors")
+    assert "use_categories" in page.get_attribute("#quote-errors", "data-fields")  # for scripts, not people
+    assert "use_categories" not in page.inner_text("#quote-errors") and page.inner_text("#quote-errors")

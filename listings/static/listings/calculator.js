@@ -47,17 +47,19 @@
     errors.hidden = true;
   }
 
+  // The API's one error body: {code, message, fields: {field: [messages]}}. The person reads the
+  // messages (sentences, no field names); the fields go in data-fields for scripts and tests.
   function showErrors(body) {
+    var fields = (body && body.fields) || {};
     var messages = [];
-    Object.keys(body || {}).forEach(function (key) {
-      var value = body[key];
-      if (key === "code" || key === "categories") { return; }
-      messages.push(Array.isArray(value) ? key + ": " + value.join(" ") : String(value));
-    });
+    Object.keys(fields).forEach(function (key) { messages = messages.concat(fields[key]); });
+    if (!messages.length && body && body.message) { messages.push(body.message); }
     linesBody.textContent = "";
     total.textContent = "—";
     delete total.dataset.minor;
     errors.textContent = messages.join(" ");
+    errors.dataset.fields = Object.keys(fields).join(" ");
+    errors.dataset.code = (body && body.code) || "";
     errors.hidden = false;
   }
 
@@ -74,7 +76,7 @@
       if (mine !== sequence) { return; }  // a newer request is on its way
       if (result.ok) { showQuote(result.body); } else { showErrors(result.body); }
     }).catch(function () {
-      if (mine === sequence) { showErrors({ detail: "The price could not be fetched. Try again." }); }
+      if (mine === sequence) { showErrors({ message: errors.dataset.offline || "The price could not be fetched. Try again." }); }
     });
   }
 
