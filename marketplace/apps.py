@@ -11,12 +11,13 @@ class MarketplaceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks, conf  # noqa: F401  (registers the system checks and settings)
+        from marketplace import checks, conf  # noqa: F401  (registers the system checks and settings)
+        from marketplace.purchases.payment_events import payment_handlers_register
+        from marketplace.purchases.quote_events import quote_handlers_register
+        from marketplace.services import role_groups_sync
+
         from .domain_events import domain_handlers_register
         from .links import links_register
-        from .payment_events import payment_handlers_register
-        from .quote_events import quote_handlers_register
-        from .services import role_groups_sync
 
         payment_handlers_register()
         quote_handlers_register()

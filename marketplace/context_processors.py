@@ -1,6 +1,7 @@
+from marketplace.selectors import notifications_of, user_roles
+
 from .conf import market_settings
 from .navigation import nav_for_roles
-from .selectors import notifications_of, user_roles
 
 
 def face_market(request) -> dict:

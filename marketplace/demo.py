@@ -17,12 +17,11 @@ from django.db import transaction
 
 from kernel.roles import Role
 from listings.demo import demo_listings_create
+from marketplace.services import user_role_grant
 from verification import services as verification
 from verification.consent import current_version
 from verification.models import Enrollment, ProtectedPerson
 from verification.selectors import seller_is_verified
-
-from .services import user_role_grant
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105  (printed to the operator; refused outside DEBUG)
 DEMO_ACCOUNTS = (

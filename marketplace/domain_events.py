@@ -107,7 +107,8 @@ def webhooks_publish(event) -> None:
 
 def trust_licence_follow(event) -> None:
     """The licence's credential is issued, or its status-list entry flipped, to match the licence."""
-    from .models import Licence
+    from marketplace.models import Licence
+
     from .trust.services import trust_licence_sync
 
     reference = event.payload.get("licence", "")
@@ -119,7 +120,7 @@ def trust_licence_follow(event) -> None:
 def held_verification_to_moderation(event) -> None:
     """A verification held for review reaches a moderator now, not at the next sweep: a claimant's
     verdict decides their face claim first (the claim owns its flag), then any other flag opens a case."""
-    from .services import face_claims_decide_pending, moderation_cases_sync_from_verification
+    from marketplace.services import face_claims_decide_pending, moderation_cases_sync_from_verification
 
     face_claims_decide_pending()
     moderation_cases_sync_from_verification()  # both idempotent
@@ -127,7 +128,7 @@ def held_verification_to_moderation(event) -> None:
 
 def claims_after_verification(event) -> None:
     """A claimant who verified (no match found) has their face claim decided now."""
-    from .services import face_claims_decide_pending
+    from marketplace.services import face_claims_decide_pending
 
     face_claims_decide_pending()
 

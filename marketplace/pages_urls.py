@@ -1,9 +1,9 @@
 from django.urls import include, path
 
-from . import views
-from .views import info
-from .views import moderation as mod
-from .views import usage as usage_views
+from marketplace import views
+from marketplace.moderation import views as mod
+from marketplace.usage import views as usage_views
+from marketplace.views import info
 
 app_name = "marketplace"
 urlpatterns = [

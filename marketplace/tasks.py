@@ -18,7 +18,7 @@ def ping(token: str) -> dict:
 @shared_task(base=PluginTask, name="face_market.orders_expire")
 def orders_expire() -> int:
     """Periodic: end unpaid checkouts past their time."""
-    from .services import orders_expire as expire
+    from marketplace.services import orders_expire as expire
 
     return expire()
 
@@ -26,7 +26,7 @@ def orders_expire() -> int:
 @shared_task(base=PluginTask, name="face_market.usage_report_check")
 def usage_report_check_task(report_id: int) -> str:
     """Run a submitted usage report's automatic checks (a no-op once they ran)."""
-    from .services import usage_report_check
+    from marketplace.services import usage_report_check
 
     report = usage_report_check(report_id=report_id)
     return report.status if report is not None else "missing"
@@ -35,7 +35,7 @@ def usage_report_check_task(report_id: int) -> str:
 @shared_task(base=PluginTask, name="face_market.usage_reports_auto_approve")
 def usage_reports_auto_approve() -> int:
     """Periodic: approve in-scope reports whose review window passed."""
-    from .services import usage_reports_auto_approve as approve
+    from marketplace.services import usage_reports_auto_approve as approve
 
     return approve()
 
@@ -43,7 +43,7 @@ def usage_reports_auto_approve() -> int:
 @shared_task(base=PluginTask, name="face_market.usage_deadlines")
 def usage_deadlines() -> dict:
     """Periodic: remind buyers of reports due, escalate overdue ones to moderators."""
-    from .services import usage_overdue_escalate, usage_reminders_send
+    from marketplace.services import usage_overdue_escalate, usage_reminders_send
 
     return {"reminded": usage_reminders_send(), "escalated": usage_overdue_escalate()}
 
@@ -51,7 +51,7 @@ def usage_deadlines() -> dict:
 @shared_task(base=PluginTask, name="face_market.licences_expire")
 def licences_expire() -> int:
     """Periodic: licences past their end date expire, with a renewal offer."""
-    from .services import licences_expire as expire
+    from marketplace.services import licences_expire as expire
 
     return expire()
 
@@ -59,7 +59,7 @@ def licences_expire() -> int:
 @shared_task(base=PluginTask, name="face_market.revocations_apply")
 def revocations_apply() -> int:
     """Periodic: revocations whose notice period ended end their licences, refunding unused time."""
-    from .services import revocations_apply as apply
+    from marketplace.services import revocations_apply as apply
 
     return apply()
 
@@ -67,7 +67,7 @@ def revocations_apply() -> int:
 @shared_task(base=PluginTask, name="face_market.moderation.face_match_flags_sync")
 def face_match_flags_sync() -> int:
     """Periodic: open a moderation case for each new face-index flag (idempotent by flag id)."""
-    from .services import moderation_cases_sync_from_verification
+    from marketplace.services import moderation_cases_sync_from_verification
 
     return moderation_cases_sync_from_verification()
 
@@ -75,6 +75,6 @@ def face_match_flags_sync() -> int:
 @shared_task(base=PluginTask, name="face_market.moderation.face_claims_decide")
 def face_claims_decide() -> int:
     """Periodic: decide the face claims whose claimant's verification has its verdict."""
-    from .services import face_claims_decide_pending
+    from marketplace.services import face_claims_decide_pending
 
     return face_claims_decide_pending()

@@ -15,10 +15,16 @@ from django.utils.translation import gettext_lazy
 from kernel.money import Money
 from listings.labels import list_separator
 from listings.state import ListingStatus
+from marketplace.moderation.state import (
+    AppealStatus,
+    CaseAction,
+    CaseSource,
+    CaseStatus,
+    ClaimStatus,
+    Severity,
+)
+from marketplace.purchases.state import LicenceStatus
 from verification.models import FaceMatchFlag
-
-from .moderation_state import AppealStatus, CaseAction, CaseSource, CaseStatus, ClaimStatus, Severity
-from .state import LicenceStatus
 
 #: the reasons a person may give when reporting a listing (codes: services.moderation.REPORT_REASONS)
 REPORT_REASON_LABELS = {

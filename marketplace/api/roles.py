@@ -14,9 +14,8 @@ from rest_framework.response import Response
 
 from kernel.api import PluginAPIView
 from kernel.roles import Role
-
-from ..selectors import user_roles
-from ..services import user_role_grant, user_role_revoke
+from marketplace.selectors import user_roles
+from marketplace.services import user_role_grant, user_role_revoke
 
 UserRoles = inline_serializer(
     "UserRoles",

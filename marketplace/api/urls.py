@@ -1,8 +1,11 @@
 from django.apps import apps
 from django.urls import include, path
 
-from . import escrow, moderation, purchases, roles, views
-from . import usage as usage_api
+from marketplace.api import roles, views
+from marketplace.moderation import api as moderation
+from marketplace.purchases import api as purchases
+from marketplace.purchases import escrow_api as escrow
+from marketplace.usage import api as usage_api
 
 app_name = "marketplace_api"
 urlpatterns = [

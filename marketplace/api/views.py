@@ -6,8 +6,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from kernel.api import PluginAPIView
-
-from ..selectors import user_roles
+from marketplace.selectors import user_roles
 
 
 class ApiRootView(PluginAPIView):

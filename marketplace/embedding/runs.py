@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import ScheduleRun
+from marketplace.models import ScheduleRun
+
 from .schedule import FACE_MARKET_SCHEDULE, LATE_GRACE_SECONDS
 
 

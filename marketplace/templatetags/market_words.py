@@ -2,7 +2,7 @@
 
 from django import template
 
-from .. import words
+from marketplace import words
 
 register = template.Library()
 

@@ -11,9 +11,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 
 from kernel.api import PluginAPIView
+from marketplace.selectors import licence_for_viewer
 
 from ..conf import market_settings
-from ..selectors import licence_for_viewer
 from . import serializers as s
 from .claims import absolute, verify_url
 from .consent import IntendedUse, consent_check_perform

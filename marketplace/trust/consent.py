@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 import verification.selectors as face_selectors
 from kernel.errors import ServiceError
+from marketplace.models import Licence
+from marketplace.purchases.state import LicenceStatus
+from marketplace.usage.evidence_checks import MONETISATION_ORDER, REACH_ORDER, reach_band_for
 
-from ..models import Licence
-from ..services.usage_checks import MONETISATION_ORDER, REACH_ORDER, reach_band_for
-from ..state import LicenceStatus
 from .models import ConsentCheckReceipt, CredentialStatus
 from .selectors import credential_check_local
 from .services import credential_status_for

@@ -18,7 +18,7 @@ def trust_on_licence_changed(licence_id: int) -> None:
 
 def trust_on_listing_changed(listing_id: int) -> None:
     """A moderation hold or release of a listing suspends or restores its licences' credentials."""
-    from ..models import Licence
+    from marketplace.models import Licence
 
     for licence_id in Licence.objects.filter(listing_id=listing_id).values_list("pk", flat=True):
         trust_on_licence_changed(licence_id)

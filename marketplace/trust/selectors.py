@@ -9,9 +9,9 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from kernel.roles import Role
+from marketplace.models import Licence
+from marketplace.selectors import user_has_role
 
-from ..models import Licence
-from ..selectors import user_has_role
 from .claims import issuer, public_base_url
 from .credentials import CredentialCheck, credential_verify
 from .keys import jwks_document

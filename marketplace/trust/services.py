@@ -15,10 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from listings.services import listing_is_held_for_review
+from marketplace.models import Licence
+from marketplace.purchases.state import LicenceStatus
 
 from ..conf import market_settings
-from ..models import Licence
-from ..state import LicenceStatus
 from .claims import claims_hash, licence_claims, licensee_pseudonym, status_list_uri, verify_url
 from .credentials import credential_sign
 from .keys import signing_keys
@@ -76,8 +76,10 @@ def status_list_publish(*, status_list_id: int) -> StatusList:
 @transaction.atomic
 def credential_issue(*, licence_id: int) -> LicenceCredential:
     """The licence's current credential; a new one (and the old one invalidated) if its claims changed."""
+    # lock the licence row only: FOR UPDATE on the joined listing and users would queue behind (and
+    # deadlock with) purchases claiming the same listing's exclusivity
     licence = (
-        Licence.objects.select_for_update()
+        Licence.objects.select_for_update(of=("self",))
         .select_related("listing", "terms_version", "buyer", "seller")
         .get(pk=licence_id)
     )

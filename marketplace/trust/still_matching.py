@@ -10,7 +10,8 @@ import hashlib
 
 from django.db import transaction
 
-from ..models import EvidenceStill
+from marketplace.models import EvidenceStill
+
 from .labels import LabelRefused, labels_read
 from .models import ContentLabel, LabelledStill
 from .selectors import credential_check_local

@@ -13,8 +13,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from marketplace.selectors import licence_for_viewer
+
 from ..conf import market_settings
-from ..selectors import licence_for_viewer
 from .api import labelled_download
 from .claims import verify_url
 from .labels import LabelRefused, visible_label_lines

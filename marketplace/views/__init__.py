@@ -1,5 +1,5 @@
-from .accounts import healthz, home, signup
-from .purchases import (
+from marketplace.accounts.views import healthz, home, signup
+from marketplace.purchases.views import (
     checkout_confirm,
     checkout_review,
     licence_detail,

@@ -23,20 +23,20 @@ def internal_codes() -> list[str]:
     """Every stored code a page could leak: the values of each TextChoices in our apps."""
     import listings.state
     import listings.vocabulary
-    import marketplace.moderation_state
-    import marketplace.state
-    import marketplace.usage_state
+    import marketplace.moderation.state
+    import marketplace.purchases.state
+    import marketplace.usage.state
     import payouts.state
     import verification.state
-    from marketplace.services.moderation import REPORT_REASONS
+    from marketplace.moderation.services import REPORT_REASONS
 
     codes = set(REPORT_REASONS)
     for module in (
         listings.vocabulary,
         listings.state,
-        marketplace.state,
-        marketplace.moderation_state,
-        marketplace.usage_state,
+        marketplace.purchases.state,
+        marketplace.moderation.state,
+        marketplace.usage.state,
         payouts.state,
         verification.state,
     ):

@@ -7,7 +7,7 @@ import pytest
 from kernel import outbox
 from kernel.models import OutboxEvent
 from marketplace.models import ModerationCase
-from marketplace.moderation_state import CaseSource
+from marketplace.moderation.state import CaseSource
 from tests.marketplace.moderation_helpers import face_match_flag
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from kernel import outbox
 from kernel.models import OutboxEvent, OutboxHandling
 from kernel.tasks import outbox_event_dispatch
 from marketplace.models import Licence, Order
+from marketplace.purchases.state import OrderStatus
 from marketplace.services import order_create
-from marketplace.state import OrderStatus
 from payouts.selectors import hold_status
 from tests.marketplace.purchase_helpers import assert_ledger_balanced, key, pay, scope_for
 

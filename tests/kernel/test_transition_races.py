@@ -16,8 +16,8 @@ from kernel.transitions import TransitionConflict, TransitionNotAllowed, history
 from listings.services import listing_pause
 from listings.state import ListingStatus
 from marketplace.models import Order
+from marketplace.purchases.state import ORDER_TRANSITIONS, OrderStatus
 from marketplace.services import order_create
-from marketplace.state import ORDER_TRANSITIONS, OrderStatus
 from payouts.models import EscrowHold
 from payouts.state import HoldStatus
 from tests.marketplace.purchase_helpers import key, scope_for
@@ -115,7 +115,7 @@ def test_an_illegal_move_is_refused_before_any_write(published_listing):
 
 def test_licences_race_to_revoke_and_expire(make_user, published_listing):
     from marketplace.models import Licence
-    from marketplace.state import LICENCE_TRANSITIONS, LicenceStatus
+    from marketplace.purchases.state import LICENCE_TRANSITIONS, LicenceStatus
     from tests.marketplace.purchase_helpers import pay
 
     order = order_create(

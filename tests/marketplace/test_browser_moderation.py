@@ -6,7 +6,7 @@ from django.db import transaction
 
 from listings.services import portfolio_photo_add
 from marketplace.models import ModerationCase
-from marketplace.moderation_state import CaseSource, CaseStatus
+from marketplace.moderation.state import CaseSource, CaseStatus
 from marketplace.services import moderation_cases_sync_from_verification
 from payouts.models import Refund
 from payouts.selectors import hold_status

@@ -5,7 +5,7 @@ import pytest
 
 from kernel.money import Money
 from marketplace.models import UsageReport
-from marketplace.usage_state import UsageReportStatus
+from marketplace.usage.state import UsageReportStatus
 from payouts.conf import payouts_settings
 from payouts.selectors import hold_status
 from payouts.services import commission_split

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from listings.state import ListingStatus
 from marketplace.models import Appeal, AuditLogEntry, ModerationCase
-from marketplace.moderation_state import CaseAction, CaseSource, CaseStatus, Severity
+from marketplace.moderation.state import CaseAction, CaseSource, CaseStatus, Severity
 from marketplace.services import moderation_case_act, moderation_case_open
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from listings.state import ListingStatus
 from marketplace.models import AuditLogEntry, ModerationCase
-from marketplace.models.moderation import AppendOnly
-from marketplace.moderation_state import AppealStatus, CaseAction, CaseSource, CaseStatus, Severity
+from marketplace.moderation.models import AppendOnly
+from marketplace.moderation.state import AppealStatus, CaseAction, CaseSource, CaseStatus, Severity
 from marketplace.selectors import case_for_viewer, moderation_queue
 from marketplace.services import (
     SameModerator,

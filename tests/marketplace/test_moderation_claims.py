@@ -8,7 +8,7 @@ import pytest
 from listings.selectors.catalogue import catalogue_base
 from listings.state import ListingStatus
 from marketplace.models import ModerationCase
-from marketplace.moderation_state import CaseSource, ClaimStatus, Severity
+from marketplace.moderation.state import CaseSource, ClaimStatus, Severity
 from marketplace.services import face_claim_decide, face_claim_start, moderation_cases_sync_from_verification
 from tests.verification.conftest import (  # noqa: F401  (fixtures)
     CLIP_PERSON_PHOTO,

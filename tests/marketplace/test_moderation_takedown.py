@@ -9,14 +9,14 @@ from django.db import transaction
 from listings.selectors.catalogue import catalogue_base
 from listings.state import ListingStatus
 from marketplace.models import AuditLogEntry, Licence, Notification
-from marketplace.moderation_state import CaseAction, CaseSource, CaseStatus, Severity
+from marketplace.moderation.state import CaseAction, CaseSource, CaseStatus, Severity
+from marketplace.purchases.state import LicenceStatus
 from marketplace.services import (
     licence_escrow_release,
     listing_takedown,
     moderation_case_act,
     moderation_case_open,
 )
-from marketplace.state import LicenceStatus
 from payouts.models import Refund, SandboxRecord, Transfer
 from payouts.selectors import hold_status, is_frozen
 from payouts.state import TransferStatus

@@ -13,7 +13,7 @@ from listings.selectors.catalogue import catalogue_base
 from listings.services import listing_publish
 from listings.state import ListingStatus
 from marketplace.models import AuditLogEntry, ModerationCase, Notification
-from marketplace.moderation_state import CaseAction, CaseSource, CaseStatus
+from marketplace.moderation.state import CaseAction, CaseSource, CaseStatus
 from marketplace.services import (
     moderation_case_act,
     moderation_cases_sync_from_verification,

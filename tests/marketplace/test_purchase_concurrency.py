@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 
 from marketplace.models import Licence, Order
+from marketplace.purchases.state import OrderStatus
 from marketplace.services import order_create
-from marketplace.state import OrderStatus
 from payouts.models import EscrowHold
 from payouts.selectors import hold_status
 

@@ -8,8 +8,8 @@ import pytest
 import stripe
 
 from marketplace.models import Licence
+from marketplace.purchases.state import OrderStatus
 from marketplace.services import order_create
-from marketplace.state import OrderStatus
 from payouts.selectors import hold_status, payment_for_reference
 from tests.payouts.conftest import deliver
 from tests.payouts.test_stripe import CARD_DECLINED, buyer_pays, stripe_event

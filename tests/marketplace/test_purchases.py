@@ -11,6 +11,7 @@ from django.utils import timezone
 from kernel.money import Money
 from listings.errors import ExclusivityConflict
 from marketplace.models import Licence, Order
+from marketplace.purchases.state import OrderStatus
 from marketplace.services import (
     CheckoutRefused,
     licence_escrow_refund,
@@ -19,7 +20,6 @@ from marketplace.services import (
     order_create,
     orders_expire,
 )
-from marketplace.state import OrderStatus
 from payouts.models import EscrowHold, GatewayPayment
 from payouts.selectors import hold_status
 

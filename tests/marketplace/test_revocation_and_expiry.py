@@ -16,7 +16,7 @@ from marketplace.services import (
     usage_overdue_escalate,
     usage_reminders_send,
 )
-from marketplace.services.revocation import unused_days
+from marketplace.usage.revocation import unused_days
 from payouts.models import Refund
 from payouts.selectors import hold_status
 from tests.marketplace.purchase_helpers import assert_ledger_balanced
@@ -65,7 +65,7 @@ def test_revocation_refunds_the_unused_time_pro_rata_to_the_fen(
 def test_pro_rata_rounding_is_half_up_on_exact_fen(
     buyer, published_listing, django_capture_on_commit_callbacks
 ):
-    from marketplace.services.revocation import pro_rata_refund
+    from marketplace.usage.revocation import pro_rata_refund
 
     licence = licensed(buyer, published_listing, django_capture_on_commit_callbacks)
     licence.amount_minor = 1001
@@ -108,7 +108,7 @@ def test_licence_expires_at_its_end_with_a_renewal_offer(
 def test_report_reminder_then_overdue_escalation_to_moderators(
     buyer, moderator, published_listing, django_capture_on_commit_callbacks
 ):
-    from marketplace.models.moderation import ModerationCase
+    from marketplace.moderation.models import ModerationCase
 
     licence = licensed(buyer, published_listing, django_capture_on_commit_callbacks)
     assert usage_reminders_send(now=licence.ends_at - timedelta(days=20)) == 0

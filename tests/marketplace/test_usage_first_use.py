@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework.test import APIClient
 
 from marketplace.models import Notification
-from marketplace.models.moderation import ModerationCase
+from marketplace.moderation.models import ModerationCase
 from marketplace.services import licence_first_use_declare, usage_overdue_escalate, usage_reminders_send
 from tests.marketplace.usage_helpers import licensed
 

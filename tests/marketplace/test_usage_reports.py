@@ -15,7 +15,7 @@ from marketplace.services import (
     usage_report_top_up_start,
     usage_reports_auto_approve,
 )
-from marketplace.usage_state import UsageReportStatus as S
+from marketplace.usage.state import UsageReportStatus as S
 from payouts.selectors import hold_status
 from tests.marketplace.purchase_helpers import assert_ledger_balanced
 from tests.marketplace.usage_helpers import (
@@ -139,7 +139,7 @@ def test_evidence_still_of_the_wrong_face_rejects_the_report(
 def test_unlicensed_protected_face_in_a_still_opens_a_moderation_case(
     buyer, pre_approved_listing, django_capture_on_commit_callbacks
 ):
-    from marketplace.models.moderation import ModerationCase
+    from marketplace.moderation.models import ModerationCase
 
     licence = licensed(buyer, pre_approved_listing, django_capture_on_commit_callbacks)
     enroll_face(licence.seller, "obama.jpg")

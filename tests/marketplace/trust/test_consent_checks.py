@@ -107,7 +107,7 @@ def test_dates_before_and_after_the_licence(platform, licence):
 def test_revocation_flips_the_status_entry_and_the_check_answers_revoked(
     platform, licence, django_capture_on_commit_callbacks
 ):
-    from marketplace.services.revocation import revocation_request, revocations_apply
+    from marketplace.usage.revocation import revocation_request, revocations_apply
 
     credential = LicenceCredential.objects.get(licence=licence)
     with django_capture_on_commit_callbacks(execute=True):
@@ -123,7 +123,7 @@ def test_revocation_flips_the_status_entry_and_the_check_answers_revoked(
 
 
 def test_expiry_flips_the_status_entry(platform, licence, django_capture_on_commit_callbacks):
-    from marketplace.services.usage_deadlines import licences_expire
+    from marketplace.usage.deadlines import licences_expire
 
     with django_capture_on_commit_callbacks(execute=True):
         assert licences_expire(now=licence.ends_at + timedelta(seconds=1)) == 1
@@ -132,8 +132,8 @@ def test_expiry_flips_the_status_entry(platform, licence, django_capture_on_comm
 
 
 def _case(listing):
-    from marketplace.moderation_state import CaseSource, Severity
-    from marketplace.services.moderation import moderation_case_open
+    from marketplace.moderation.services import moderation_case_open
+    from marketplace.moderation.state import CaseSource, Severity
 
     return moderation_case_open(
         source=CaseSource.USER_REPORT, severity=Severity.HIGH, listing=listing, summary="stolen face"
@@ -143,8 +143,8 @@ def _case(listing):
 def test_suspension_and_takedown_flip_the_entry(
     platform, licence, moderator, django_capture_on_commit_callbacks
 ):
-    from marketplace.moderation_state import CaseAction
-    from marketplace.services.moderation import moderation_case_act
+    from marketplace.moderation.services import moderation_case_act
+    from marketplace.moderation.state import CaseAction
 
     case = _case(licence.listing)
     with django_capture_on_commit_callbacks(execute=True):

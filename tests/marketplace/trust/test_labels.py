@@ -129,7 +129,7 @@ def test_bad_uploads_get_a_clear_4xx_and_nothing_is_written(licence):
 def test_only_the_buyer_labels_and_only_while_the_licence_holds(
     licence, make_user, django_capture_on_commit_callbacks
 ):
-    from marketplace.services.usage_deadlines import licences_expire
+    from marketplace.usage.deadlines import licences_expire
 
     assert label(licence.seller, licence, _png_bytes()).status_code == 403
     assert label(make_user("stranger", "buyer"), licence, _png_bytes()).status_code == 404

@@ -38,8 +38,8 @@ def test_the_verify_page_is_public_and_shows_no_personal_data(client, licence):
 def test_the_verify_page_takes_a_credential_and_says_when_it_is_not_valid(
     client, licence, moderator, django_capture_on_commit_callbacks
 ):
-    from marketplace.moderation_state import CaseAction, CaseSource, Severity
-    from marketplace.services.moderation import moderation_case_act, moderation_case_open
+    from marketplace.moderation.services import moderation_case_act, moderation_case_open
+    from marketplace.moderation.state import CaseAction, CaseSource, Severity
 
     token = LicenceCredential.objects.get(licence=licence).token
     assert 'data-valid="true"' in page(client, f"/verify/{token}").content.decode()

@@ -1,0 +1,1 @@
+"""Moderation: cases, reports, face claims, takedowns, appeals and the audit log."""

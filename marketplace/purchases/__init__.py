@@ -1,0 +1,1 @@
+"""Purchases: checkout, payment, licences, escrow release and refund (one area, one folder)."""

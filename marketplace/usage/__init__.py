@@ -1,0 +1,1 @@
+"""Usage: usage reports, first use, deadlines, approvals, disputes and revocation."""
