@@ -40,7 +40,6 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,6 +57,8 @@ INSTALLED_APPS = [
     "payouts.apps.PayoutsConfig",
     "listings.apps.ListingsConfig",
     "marketplace.apps.MarketplaceConfig",
+    # after the plugin: where both translate a message ("Log out"), the plugin's words win
+    "django.contrib.admin",
     # the site itself: base layout, log-in pages, its own security checks
     "facemarket_site.apps.FaceMarketSiteConfig",
 ]
