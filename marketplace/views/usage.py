@@ -34,6 +34,7 @@ from ..services import (
     usage_report_reject,
     usage_report_top_up_start,
 )
+from ..usage_forms import error_sentences, report_form_values
 from ..usage_state import USAGE_REPORT_REVIEWABLE, DisputeResolution
 
 
@@ -67,7 +68,8 @@ def usage_report_new(request, reference: str):
     licence = licence_reportable_by(user=request.user, reference=reference)
     if licence is None:
         raise Http404
-    context = {"licence": licence, "errors": {}, "values": request.POST, **_vocabularies()}
+    values = report_form_values(licence=licence, post=request.POST if request.method == "POST" else None)
+    context = {"licence": licence, "errors": [], "values": values, **_vocabularies()}
     if request.method == "POST":
         data = {
             "production_title": request.POST.get("production_title", ""),
@@ -87,7 +89,7 @@ def usage_report_new(request, reference: str):
         try:
             report = usage_report_file(buyer=request.user, licence=licence, data=data, stills=stills)
         except ValidationError as exc:
-            context["errors"] = _errors(exc)
+            context["errors"] = error_sentences(_errors(exc))
             return render(request, "marketplace/usage/report_form.html", context, status=400)
         return redirect("marketplace:usage_report", reference=report.reference)
     return render(request, "marketplace/usage/report_form.html", context)

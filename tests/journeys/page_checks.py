@@ -69,12 +69,17 @@ def axe_serious(page) -> list[str]:
     )
 
 
+def _around(text: str, code: str) -> str:
+    at = text.find(code)
+    return repr(text[max(0, at - 80) : at + 80])
+
+
 def check_page(page, codes: list[str], seen: list[str]) -> None:
     """Assert the page reads in words and passes axe; remember it for the journey's summary."""
     page.wait_for_load_state("networkidle")
     text = page.inner_text("body")
     leaked = raw_codes_in(text, codes)
-    assert not leaked, f"{page.url} shows internal codes {leaked}"
+    assert not leaked, f"{page.url} shows internal codes {leaked}: {_around(text, leaked[0])}"
     violations = axe_serious(page)
     assert not violations, f"{page.url} has accessibility violations {violations}"
     seen.append(page.url)
