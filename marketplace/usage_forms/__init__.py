@@ -20,6 +20,12 @@ FIELD_LABELS = {
     "no_training_statement": gettext_lazy("No-training statement"),
     "first_used_on": gettext_lazy("First used on"),
     "stills": gettext_lazy("Evidence stills"),
+    # disputes
+    "reasons": gettext_lazy("Reasons"),
+    "attachments": gettext_lazy("Attachments"),
+    "amount": gettext_lazy("Amount"),
+    "resolution": gettext_lazy("Resolution"),
+    "note": gettext_lazy("Note"),
 }
 LIST_FIELDS = ("media", "territories", "sensitive_uses")
 

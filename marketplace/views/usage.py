@@ -186,7 +186,7 @@ def dispute_detail(request, reference: str):
         "dispute": dispute,
         "is_moderator": is_moderator,
         "resolutions": DisputeResolution.choices,
-        "errors": {},
+        "errors": [],
     }
     if request.method == "POST":
         if not is_moderator:
@@ -202,7 +202,8 @@ def dispute_detail(request, reference: str):
                 note=request.POST.get("note", ""),
             )
         except (ValidationError, ValueError) as exc:
-            context["errors"] = _errors(exc) if isinstance(exc, ValidationError) else {"amount": [str(exc)]}
+            errors = _errors(exc) if isinstance(exc, ValidationError) else {"amount": [str(exc)]}
+            context["errors"] = error_sentences(errors)
             return render(request, "marketplace/usage/dispute_detail.html", context, status=400)
         return redirect("marketplace:dispute", reference=dispute.reference)
     return render(request, "marketplace/usage/dispute_detail.html", context)
@@ -240,7 +241,7 @@ def dispute_new(request, reference: str):
     context = {
         "licence": licence,
         "report": report,
-        "errors": {},
+        "errors": [],
         "values": request.POST,
         "max_files": ATTACHMENTS_MAX,
         "max_mb": ATTACHMENT_MAX_BYTES // (1024 * 1024),
@@ -250,7 +251,7 @@ def dispute_new(request, reference: str):
     files = request.FILES.getlist("attachments")
     if len(files) > ATTACHMENTS_MAX or any(f.size > ATTACHMENT_MAX_BYTES for f in files):
         limit = f"At most {ATTACHMENTS_MAX} files of {context['max_mb']} MB each."
-        context["errors"] = {"attachments": [limit]}
+        context["errors"] = error_sentences({"attachments": [limit]})
         return render(request, "marketplace/usage/dispute_form.html", context, status=400)
     try:
         dispute = dispute_open(
@@ -261,7 +262,7 @@ def dispute_new(request, reference: str):
             attachments=[(f.name or "", f.content_type or "", f.read()) for f in files],
         )
     except ValidationError as exc:
-        context["errors"] = _errors(exc)
+        context["errors"] = error_sentences(_errors(exc))
         return render(request, "marketplace/usage/dispute_form.html", context, status=400)
     return redirect("marketplace:dispute", reference=dispute.reference)
 

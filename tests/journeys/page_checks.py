@@ -7,6 +7,7 @@ it) and is added to the page from that local file: nothing is fetched from a CDN
 from __future__ import annotations
 
 import inspect
+import os
 import re
 from pathlib import Path
 
@@ -83,3 +84,8 @@ def check_page(page, codes: list[str], seen: list[str]) -> None:
     violations = axe_serious(page)
     assert not violations, f"{page.url} has accessibility violations {violations}"
     seen.append(page.url)
+    shots = os.environ.get("JOURNEY_SHOTS")  # a folder: keep a full-page screenshot of each page to look at
+    if shots:
+        lang = page.evaluate("document.documentElement.lang")
+        name = re.sub(r"[^\w]+", "_", page.url.split("//", 1)[-1].split("/", 1)[-1]).strip("_") or "home"
+        page.screenshot(path=str(Path(shots) / f"{lang}-{len(seen):02d}-{name}.png"), full_page=True)

@@ -26,6 +26,7 @@ from .page_checks import check_page, internal_codes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
+NEWCOMER_PASSWORD = "correct horse battery staple"  # make_user's default
 CLIP = "tests/data/faces/video_frames/frame_094.jpg"  # the demo seller's face, from the shipped clip
 
 
@@ -118,6 +119,13 @@ def test_moderator_clears_a_held_verification_and_takes_a_stolen_face_down(
 ):
     codes, seen = internal_codes(), []
     held_case, stolen_case = held_and_stolen
+    # the held newcomer is told what happens next, on the verification page and the result page
+    newcomer_context, newcomer = person(browser, live_server, lang, "newcomer", NEWCOMER_PASSWORD)
+    for url in ("/verification/", "/verification/status/"):
+        newcomer.goto(url)
+        assert newcomer.locator("#held-next li").count() == 3 and newcomer.locator("#start").count() == 0
+        check_page(newcomer, codes, seen)
+    newcomer_context.close()
     context, moderator = person(browser, live_server, lang, "demo_moderator")
     moderator.goto("/moderation/")
     moderator.wait_for_selector("#moderation-queue")
@@ -150,4 +158,4 @@ def test_moderator_clears_a_held_verification_and_takes_a_stolen_face_down(
     held_case.refresh_from_db()
     stolen_case.refresh_from_db()
     assert (held_case.status, stolen_case.status) == (CaseStatus.DISMISSED, CaseStatus.TAKEN_DOWN)
-    assert len(seen) == 6
+    assert len(seen) == 8
