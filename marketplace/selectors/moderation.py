@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from kernel.roles import Role
 from listings.models import Listing
+from verification.reasons import reason_text
 
 from ..models import AuditLogEntry, ModerationCase
 from ..moderation_state import QUEUE_STATUSES
@@ -80,7 +81,8 @@ def case_evidence(case: ModerationCase) -> dict[str, Any]:
         "previews": listing_preview_urls(case.listing),
         "scores": {k: evidence[k] for k in ("score", "threshold", "metric", "kind") if k in evidence},
         "photo_scores": evidence.get("photos", []),
-        "liveness_reasons": evidence.get("liveness_reasons", []),
+        # the stored codes, read as the words verification uses for them (the code stays in the evidence)
+        "liveness_reasons": [reason_text(code) for code in evidence.get("liveness_reasons", [])],
         "other": {
             k: v
             for k, v in evidence.items()

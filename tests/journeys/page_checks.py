@@ -30,8 +30,9 @@ def internal_codes() -> list[str]:
     import payouts.state
     import verification.state
     from marketplace.services.moderation import REPORT_REASONS
+    from verification.reasons import REASONS
 
-    codes = set(REPORT_REASONS)
+    codes = set(REPORT_REASONS) | set(REASONS)
     for module in (
         listings.vocabulary,
         listings.state,
