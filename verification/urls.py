@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import photo_views, views
 
 app_name = "verification"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("consent/", views.consent, name="consent"),
     path("consent/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("photos/", views.photos, name="photos"),
+    path("photos/<int:photo_id>/", photo_views.reference_photo_image, name="photo_image"),
+    path("photos/<int:photo_id>/remove/", photo_views.reference_photo_remove, name="photo_remove"),
     path("camera/", views.camera, name="camera"),
     path("status/", views.status, name="status"),
 ]

@@ -154,6 +154,7 @@ def photos(request):
         "verification/photos.html",
         {
             "enrollment": enrollment,
+            "photos": enrollment.reference_photos.only("pk", "width", "height"),
             "count": count,
             "minimum": int(verification_settings.REFERENCE_PHOTOS_MIN),
             "maximum": int(verification_settings.REFERENCE_PHOTOS_MAX),

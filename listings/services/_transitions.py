@@ -11,7 +11,18 @@ from kernel.transitions import TransitionConflict, transition
 
 from ..catalogue_cache import catalogue_cache_invalidate
 from ..errors import TransitionRefused
-from ..state import Transition
+from ..state import ListingAction, QuoteRequestAction, Transition
+
+#: what a refused move says it was (the codes stay in the API's ``code`` and the history)
+ACTION_LABELS = {**dict(QuoteRequestAction.choices), **dict(ListingAction.choices)}
+
+
+def _action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def _status_label(obj: models.Model, status: str) -> str:
+    return str(dict(obj._meta.get_field("status").flatchoices).get(status, status))
 
 
 def transition_apply(
@@ -34,7 +45,8 @@ def transition_apply(
     from_status = obj.status
     if from_status not in move.sources:
         raise TransitionRefused(
-            _("Cannot %(action)s from status %(status)s.") % {"action": action, "status": from_status}
+            _("“%(action)s” is not possible while the status is “%(status)s”.")
+            % {"action": _action_label(action), "status": _status_label(obj, from_status)}
         )
     try:
         transition(

@@ -20,6 +20,7 @@ from ..errors import NotTheOwner
 from ..images import image_inspect, preview_render
 from ..models import PortfolioPhoto, SellerProfile
 from ..permissions import is_seller
+from ..photo_problems import photo_problem
 from ..state import PreviewStatus
 from ..storage import private_storage
 from ..vocabulary import Language
@@ -103,11 +104,7 @@ def portfolio_photo_add(*, user, data: bytes) -> PortfolioPhoto:
     )
     match = faces.seller_photo_match(user=user, data=data)
     if not match.matched:
-        raise ValidationError(
-            _("This photo does not match your verified face, so it cannot be listed (%(reason)s).")
-            % {"reason": match.error_code or "face_mismatch"},
-            code=match.error_code or "face_mismatch",
-        )
+        raise ValidationError(photo_problem(match.error_code), code=match.error_code or "face_mismatch")
     storage = private_storage()
     name = storage.save(f"fm_listings/originals/{uuid.uuid4().hex}.{info.extension}", ContentFile(data))
     try:

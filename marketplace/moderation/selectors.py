@@ -12,6 +12,7 @@ from listings.models import Listing
 from marketplace.accounts.selectors import user_has_role
 from marketplace.models import AuditLogEntry, ModerationCase
 from marketplace.moderation.state import QUEUE_STATUSES
+from verification.reasons import reason_text
 
 
 def moderation_queue() -> QuerySet[ModerationCase]:
@@ -79,7 +80,8 @@ def case_evidence(case: ModerationCase) -> dict[str, Any]:
         "previews": listing_preview_urls(case.listing),
         "scores": {k: evidence[k] for k in ("score", "threshold", "metric", "kind") if k in evidence},
         "photo_scores": evidence.get("photos", []),
-        "liveness_reasons": evidence.get("liveness_reasons", []),
+        # the stored codes, read as the words verification uses for them (the code stays in the evidence)
+        "liveness_reasons": [reason_text(code) for code in evidence.get("liveness_reasons", [])],
         "other": {
             k: v
             for k, v in evidence.items()

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -199,6 +200,8 @@ def licence_first_use(request, reference: str):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
-            request, _("First use recorded: the usage report is due by %s.") % deadline.report_due_at.date()
+            request,
+            _("First use recorded: the usage report is due by %s.")
+            % timezone.localdate(deadline.report_due_at).isoformat(),
         )
     return redirect("marketplace:licence", reference=licence.reference)

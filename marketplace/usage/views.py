@@ -33,6 +33,7 @@ from marketplace.services import (
     usage_report_reject,
     usage_report_top_up_start,
 )
+from marketplace.usage.forms import error_sentences, report_form_values
 from marketplace.usage.state import USAGE_REPORT_REVIEWABLE, DisputeResolution
 
 
@@ -66,7 +67,8 @@ def usage_report_new(request, reference: str):
     licence = licence_reportable_by(user=request.user, reference=reference)
     if licence is None:
         raise Http404
-    context = {"licence": licence, "errors": {}, "values": request.POST, **_vocabularies()}
+    values = report_form_values(licence=licence, post=request.POST if request.method == "POST" else None)
+    context = {"licence": licence, "errors": [], "values": values, **_vocabularies()}
     if request.method == "POST":
         data = {
             "production_title": request.POST.get("production_title", ""),
@@ -86,7 +88,7 @@ def usage_report_new(request, reference: str):
         try:
             report = usage_report_file(buyer=request.user, licence=licence, data=data, stills=stills)
         except ValidationError as exc:
-            context["errors"] = _errors(exc)
+            context["errors"] = error_sentences(_errors(exc))
             return render(request, "marketplace/usage/report_form.html", context, status=400)
         return redirect("marketplace:usage_report", reference=report.reference)
     return render(request, "marketplace/usage/report_form.html", context)
@@ -183,7 +185,7 @@ def dispute_detail(request, reference: str):
         "dispute": dispute,
         "is_moderator": is_moderator,
         "resolutions": DisputeResolution.choices,
-        "errors": {},
+        "errors": [],
     }
     if request.method == "POST":
         if not is_moderator:
@@ -199,7 +201,8 @@ def dispute_detail(request, reference: str):
                 note=request.POST.get("note", ""),
             )
         except (ValidationError, ValueError) as exc:
-            context["errors"] = _errors(exc) if isinstance(exc, ValidationError) else {"amount": [str(exc)]}
+            errors = _errors(exc) if isinstance(exc, ValidationError) else {"amount": [str(exc)]}
+            context["errors"] = error_sentences(errors)
             return render(request, "marketplace/usage/dispute_detail.html", context, status=400)
         return redirect("marketplace:dispute", reference=dispute.reference)
     return render(request, "marketplace/usage/dispute_detail.html", context)
@@ -237,7 +240,7 @@ def dispute_new(request, reference: str):
     context = {
         "licence": licence,
         "report": report,
-        "errors": {},
+        "errors": [],
         "values": request.POST,
         "max_files": ATTACHMENTS_MAX,
         "max_mb": ATTACHMENT_MAX_BYTES // (1024 * 1024),
@@ -247,7 +250,7 @@ def dispute_new(request, reference: str):
     files = request.FILES.getlist("attachments")
     if len(files) > ATTACHMENTS_MAX or any(f.size > ATTACHMENT_MAX_BYTES for f in files):
         limit = f"At most {ATTACHMENTS_MAX} files of {context['max_mb']} MB each."
-        context["errors"] = {"attachments": [limit]}
+        context["errors"] = error_sentences({"attachments": [limit]})
         return render(request, "marketplace/usage/dispute_form.html", context, status=400)
     try:
         dispute = dispute_open(
@@ -258,7 +261,7 @@ def dispute_new(request, reference: str):
             attachments=[(f.name or "", f.content_type or "", f.read()) for f in files],
         )
     except ValidationError as exc:
-        context["errors"] = _errors(exc)
+        context["errors"] = error_sentences(_errors(exc))
         return render(request, "marketplace/usage/dispute_form.html", context, status=400)
     return redirect("marketplace:dispute", reference=dispute.reference)
 

@@ -7,6 +7,7 @@ it) and is added to the page from that local file: nothing is fetched from a CDN
 from __future__ import annotations
 
 import inspect
+import os
 import re
 from pathlib import Path
 
@@ -29,8 +30,9 @@ def internal_codes() -> list[str]:
     import payouts.state
     import verification.state
     from marketplace.moderation.services import REPORT_REASONS
+    from verification.reasons import REASONS
 
-    codes = set(REPORT_REASONS)
+    codes = set(REPORT_REASONS) | set(REASONS)
     for module in (
         listings.vocabulary,
         listings.state,
@@ -69,12 +71,22 @@ def axe_serious(page) -> list[str]:
     )
 
 
+def _around(text: str, code: str) -> str:
+    at = text.find(code)
+    return repr(text[max(0, at - 80) : at + 80])
+
+
 def check_page(page, codes: list[str], seen: list[str]) -> None:
     """Assert the page reads in words and passes axe; remember it for the journey's summary."""
     page.wait_for_load_state("networkidle")
     text = page.inner_text("body")
     leaked = raw_codes_in(text, codes)
-    assert not leaked, f"{page.url} shows internal codes {leaked}"
+    assert not leaked, f"{page.url} shows internal codes {leaked}: {_around(text, leaked[0])}"
     violations = axe_serious(page)
     assert not violations, f"{page.url} has accessibility violations {violations}"
     seen.append(page.url)
+    shots = os.environ.get("JOURNEY_SHOTS")  # a folder: keep a full-page screenshot of each page to look at
+    if shots:
+        lang = page.evaluate("document.documentElement.lang")
+        name = re.sub(r"[^\w]+", "_", page.url.split("//", 1)[-1].split("/", 1)[-1]).strip("_") or "home"
+        page.screenshot(path=str(Path(shots) / f"{lang}-{len(seen):02d}-{name}.png"), full_page=True)

@@ -12,6 +12,7 @@ from .enrollment import (
     reference_photo_add,
 )
 from .guided import GuidedProgress, guided_challenge_start, guided_frames_add, guided_next_action
+from .reference_photos import reference_photo_remove
 from .retention import enrollments_expire_abandoned, raw_captures_delete, raw_captures_purge
 from .review import face_match_flag_resolve, face_match_flag_revise, reverification_require
 from .templates import (
@@ -38,6 +39,7 @@ __all__ = [
     "face_match_flag_revise",
     "face_template_enroll",
     "face_template_withdraw",
+    "reference_photo_remove",
     "liveness_challenge_issue",
     "liveness_frames_submit",
     "protected_face_add",

@@ -1,0 +1,19 @@
+"""Fixtures of the journeys: the demo data (what the one-machine run shows a person)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connections
+
+from marketplace.demo import demo_load
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.DEBUG = True  # the demo loader refuses to run outside DEBUG
+    result = demo_load()
+    settings.DEBUG = False
+    yield result
+    # Playwright's thread used its own ORM connection: close it, or PostgreSQL keeps the test database
+    connections.close_all()
