@@ -3,6 +3,7 @@ from django.urls import include, path
 from . import views
 from .views import info
 from .views import moderation as mod
+from .views import revocation as revocation_views
 from .views import usage as usage_views
 
 app_name = "marketplace"
@@ -21,6 +22,8 @@ urlpatterns = [
     path("licences/<str:reference>/dispute/", usage_views.dispute_new, name="dispute_new"),
     path("licences/<str:reference>/", views.licence_detail, name="licence"),
     path("licences/<str:reference>/first-use/", views.licence_first_use, name="licence_first_use"),
+    path("revocations/new/<int:listing_id>/", revocation_views.revocation_new, name="revocation_new"),
+    path("revocations/<str:reference>/", revocation_views.revocation_detail, name="revocation"),
     path("usage/", usage_views.usage_reports, name="usage_reports"),
     path("usage/review/", usage_views.usage_reports, {"focus": "review"}, name="usage_review"),
     path("usage/<str:reference>/", usage_views.usage_report_detail, name="usage_report"),

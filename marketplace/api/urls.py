@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.urls import include, path
 
-from . import escrow, moderation, purchases, roles, views
+from . import escrow, moderation, purchases, revocation, roles, views
 from . import usage as usage_api
 
 app_name = "marketplace_api"
@@ -20,6 +20,8 @@ urlpatterns = [
         purchases.LicenceFirstUseView.as_view(),
         name="licence-first-use",
     ),
+    path("revocations/", revocation.RevocationListView.as_view(), name="revocation-list"),
+    path("revocations/<str:reference>/", revocation.RevocationDetailView.as_view(), name="revocation"),
     path("usage/reports/", usage_api.UsageReportListView.as_view(), name="usage-report-list"),
     path("usage/reports/<str:reference>/", usage_api.UsageReportDetailView.as_view(), name="usage-report"),
     path(

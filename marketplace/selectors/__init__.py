@@ -20,6 +20,7 @@ from .purchases import (
     order_for_buyer,
     orders_of_buyer,
 )
+from .revocation import licence_revocation, revocation_licences, revocations_visible_to
 from .usage import (
     dispute_for_viewer,
     disputes_open,
@@ -64,3 +65,4 @@ __all__ += [
     "related_cases",
     "seller_history",
 ]
+__all__ += ["licence_revocation", "revocation_licences", "revocations_visible_to"]

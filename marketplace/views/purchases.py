@@ -26,6 +26,7 @@ from payouts.selectors import payment_browser_checkout
 from ..selectors import (
     licence_for_viewer,
     licence_receipt,
+    licence_revocation,
     licences_of_buyer,
     licences_of_seller,
     order_for_buyer,
@@ -179,7 +180,12 @@ def licence_detail(request, reference: str):
     return render(
         request,
         "marketplace/licence_detail.html",
-        {"licence": licence, "scope_rows": scope_rows(licence.scope), **licence_receipt(licence)},
+        {
+            "licence": licence,
+            "scope_rows": scope_rows(licence.scope),
+            "revocation_part": licence_revocation(licence),
+            **licence_receipt(licence),
+        },
     )
 
 
