@@ -4,6 +4,7 @@ from . import views
 from .views import info
 from .views import moderation as mod
 from .views import revocation as revocation_views
+from .views import suspension as suspension_views
 from .views import usage as usage_views
 
 app_name = "marketplace"
@@ -24,6 +25,12 @@ urlpatterns = [
     path("licences/<str:reference>/first-use/", views.licence_first_use, name="licence_first_use"),
     path("revocations/new/<int:listing_id>/", revocation_views.revocation_new, name="revocation_new"),
     path("revocations/<str:reference>/", revocation_views.revocation_detail, name="revocation"),
+    path("licences/<str:reference>/suspend/", suspension_views.licence_suspend_page, name="licence_suspend"),
+    path(
+        "licences/<str:reference>/suspension/",
+        suspension_views.licence_suspension_decide_page,
+        name="licence_suspension_decide",
+    ),
     path("usage/", usage_views.usage_reports, name="usage_reports"),
     path("usage/review/", usage_views.usage_reports, {"focus": "review"}, name="usage_review"),
     path("usage/<str:reference>/", usage_views.usage_report_detail, name="usage_report"),

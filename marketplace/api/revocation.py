@@ -13,8 +13,9 @@ from kernel.api import ErrorSerializer, PluginAPIView
 from kernel.errors import NotFound
 from listings.selectors import listing_for_viewer
 
-from ..selectors import revocation_licences, revocations_visible_to
-from ..services import revocation_request
+from ..selectors import licence_for_viewer, revocation_licences, revocations_visible_to
+from ..services import licence_suspend, licence_suspension_resolve, revocation_request
+from ..services.suspension import SUSPENSION_OUTCOMES
 from .purchases import PriceSerializer
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
@@ -96,3 +97,52 @@ class RevocationDetailView(PluginAPIView):
         if revocation is None:
             raise NotFound("No such revocation.")
         return Response(RevocationSerializer(revocation, context={"request": request}).data)
+
+
+class SuspendSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class SuspensionDecideSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=SUSPENSION_OUTCOMES)
+    note = serializers.CharField(max_length=5000, allow_blank=True)
+
+
+class LicenceStatusSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    status = serializers.CharField()
+
+
+class LicenceSuspendView(PluginAPIView):
+    """The kill switch: the seller or a moderator suspends a licence at once for a breach; a dispute
+    is opened to decide the money, and consent checks answer "suspended" until a moderator decides."""
+
+    invalid_input_code = "invalid_suspension"
+    permission_denied_code = "not_allowed_to_suspend"
+
+    @extend_schema(request=SuspendSerializer, responses={200: LicenceStatusSerializer, **ERRORS})
+    def post(self, request, reference: str):
+        licence = licence_for_viewer(user=request.user, reference=reference)
+        if licence is None:
+            raise NotFound("No such licence.")
+        data = SuspendSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        licence = licence_suspend(actor=request.user, licence=licence, reason=data.validated_data["reason"])
+        return Response(LicenceStatusSerializer(licence).data)
+
+
+class LicenceSuspensionDecideView(PluginAPIView):
+    """A moderator reinstates a suspended licence or ends it (money: through the breach's dispute)."""
+
+    invalid_input_code = "invalid_suspension_decision"
+    permission_denied_code = "not_a_moderator"
+
+    @extend_schema(request=SuspensionDecideSerializer, responses={200: LicenceStatusSerializer, **ERRORS})
+    def post(self, request, reference: str):
+        licence = licence_for_viewer(user=request.user, reference=reference)
+        if licence is None:
+            raise NotFound("No such licence.")
+        data = SuspensionDecideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        licence = licence_suspension_resolve(moderator=request.user, licence=licence, **data.validated_data)
+        return Response(LicenceStatusSerializer(licence).data)

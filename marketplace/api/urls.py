@@ -22,6 +22,14 @@ urlpatterns = [
     ),
     path("revocations/", revocation.RevocationListView.as_view(), name="revocation-list"),
     path("revocations/<str:reference>/", revocation.RevocationDetailView.as_view(), name="revocation"),
+    path(
+        "licences/<str:reference>/suspend/", revocation.LicenceSuspendView.as_view(), name="licence-suspend"
+    ),
+    path(
+        "licences/<str:reference>/suspension/decide/",
+        revocation.LicenceSuspensionDecideView.as_view(),
+        name="licence-suspension-decide",
+    ),
     path("usage/reports/", usage_api.UsageReportListView.as_view(), name="usage-report-list"),
     path("usage/reports/<str:reference>/", usage_api.UsageReportDetailView.as_view(), name="usage-report"),
     path(

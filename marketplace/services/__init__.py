@@ -23,6 +23,7 @@ from .purchases import (
     orders_expire,
 )
 from .revocation import revocation_request, revocations_apply
+from .suspension import licence_suspend, licence_suspension_resolve
 from .takedown import TakedownResult, listing_takedown
 from .usage import (
     usage_report_approve,
@@ -47,6 +48,8 @@ __all__ = [
     "licence_first_use_declare",
     "licences_expire",
     "revocation_request",
+    "licence_suspend",
+    "licence_suspension_resolve",
     "revocations_apply",
     "usage_overdue_escalate",
     "usage_reminders_send",

@@ -137,6 +137,8 @@ def _dates_and_status(answer: ConsentAnswer, licence: Licence, use: IntendedUse,
         answer.deny("revoked", _("This licence has been revoked."))
     elif licence.status == LicenceStatus.EXPIRED or licence.ends_at <= timezone.now():
         answer.deny("expired", _("This licence has expired."))
+    elif licence.status == LicenceStatus.SUSPENDED:
+        answer.deny("suspended", _("This licence is suspended while a reported breach is reviewed."))
     elif status == CredentialStatus.SUSPENDED:
         answer.deny("suspended", _("This licence is suspended while moderators review the face."))
     if day_start >= licence.ends_at:

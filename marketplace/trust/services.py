@@ -32,6 +32,8 @@ def credential_status_for(licence: Licence) -> int:
         return CredentialStatus.INVALID
     if licence.ends_at <= timezone.now():
         return CredentialStatus.INVALID
+    if licence.status == LicenceStatus.SUSPENDED:  # the kill switch: a breach is under review
+        return CredentialStatus.SUSPENDED
     if listing_is_held_for_review(licence.listing):  # a moderation hold: the face may not be theirs
         return CredentialStatus.SUSPENDED
     return CredentialStatus.VALID

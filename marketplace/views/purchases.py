@@ -184,6 +184,7 @@ def licence_detail(request, reference: str):
             "licence": licence,
             "scope_rows": scope_rows(licence.scope),
             "revocation_part": licence_revocation(licence),
+            "is_moderator": user_has_role(request.user, Role.MODERATOR),
             **licence_receipt(licence),
         },
     )
