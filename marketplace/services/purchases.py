@@ -39,6 +39,7 @@ from ..conf import market_settings
 from ..models import Licence, Order
 from ..payment_events import PAYMENT_PURPOSE_ORDER
 from ..selectors import user_has_role
+from ..selectors.availability import listing_purchase_refusal
 from ..state import ORDER_TRANSITIONS, OrderStatus
 from ..trust.hooks import trust_on_licence_changed
 from .sale_notices import licence_sale_notify
@@ -95,6 +96,9 @@ def order_create(
         raise CheckoutRefused("not_for_sale", str(_("This listing is not for sale.")))
     if listing.seller_id == buyer.pk:
         raise CheckoutRefused("own_listing", str(_("You cannot buy a licence to your own face.")))
+    refusal = listing_purchase_refusal(listing)
+    if refusal is not None:
+        raise CheckoutRefused(*refusal)
     if quote_request is not None:  # a Star tier: the seller's answered price, on the asked terms
         if quote_request.buyer_id != buyer.pk or quote_request.listing_id != listing.pk:
             raise CheckoutRefused("not_your_quote", str(_("This quote was made for someone else.")))

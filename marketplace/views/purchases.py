@@ -33,6 +33,7 @@ from ..selectors import (
     orders_of_buyer,
     user_has_role,
 )
+from ..selectors.availability import listing_purchase_refusal
 from ..services import CheckoutRefused, licence_first_use_declare, order_create
 from ..trust.presentation import scope_rows
 
@@ -96,6 +97,7 @@ def checkout_review(request, listing_id: int):
     """Step 1: the buyer's scope from the listing page, priced, with the terms to accept."""
     listing, form = _listing_and_form(request, listing_id)
     context = {"listing": listing, "form": form, "terms": listing.current_terms}
+    context["refusal"] = listing_purchase_refusal(listing)  # said before the buyer fills anything in
     if form.is_valid():
         try:
             _review_context(request, form, listing, context, checkout_key=uuid.uuid4().hex)
