@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.urls import include, path
 
-from . import escrow, moderation, purchases, revocation, roles, views
+from . import claims, escrow, moderation, purchases, revocation, roles, views
 from . import usage as usage_api
 
 app_name = "marketplace_api"
@@ -57,6 +57,9 @@ urlpatterns = [
     path("notifications/", usage_api.UsageNotificationListView.as_view(), name="notification-list"),
     path("notifications/read/", usage_api.UsageNotificationReadView.as_view(), name="notification-read"),
     path("moderation/reports/", moderation.ModerationReportCreateView.as_view(), name="moderation-report"),
+    path("moderation/host-reports/", claims.HostReportCreateView.as_view(), name="moderation-host-report"),
+    path("face-claims/", claims.FaceClaimCreateView.as_view(), name="face-claim-create"),
+    path("face-claims/<int:claim_id>/", claims.FaceClaimDetailView.as_view(), name="face-claim"),
     path("moderation/cases/", moderation.ModerationCaseListView.as_view(), name="moderation-case-list"),
     path(
         "moderation/cases/<int:case_id>/act/",
