@@ -14,11 +14,13 @@ class MarketplaceConfig(AppConfig):
         from . import checks, conf  # noqa: F401  (registers the system checks and settings)
         from .links import links_register
         from .payment_events import payment_handlers_register
+        from .privacy.services import privacy_handlers_register
         from .quote_events import quote_handlers_register
         from .services import role_groups_sync
 
         payment_handlers_register()
         quote_handlers_register()
+        privacy_handlers_register()
         links_register()
         if self.apps.is_installed("django.contrib.admin"):  # autodiscover imports marketplace.admin only
             from .webhooks import admin as _webhooks_admin  # noqa: F401

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .privacy import views as privacy_views
 from .views import info
 from .views import moderation as mod
 from .views import revocation as revocation_views
@@ -31,6 +32,11 @@ urlpatterns = [
         suspension_views.licence_suspension_decide_page,
         name="licence_suspension_decide",
     ),
+    path("privacy/", privacy_views.privacy_page, name="privacy"),
+    path("privacy/withdraw/", privacy_views.consent_withdraw_page, name="privacy_consent_withdraw"),
+    path("privacy/erase/", privacy_views.erasure_page, name="privacy_erasure"),
+    path("privacy/retention/", privacy_views.retention_page, name="privacy_retention"),
+    path("privacy/stored-faces/", privacy_views.stored_faces_page, name="privacy_stored_faces"),
     path("usage/", usage_views.usage_reports, name="usage_reports"),
     path("usage/review/", usage_views.usage_reports, {"focus": "review"}, name="usage_review"),
     path("usage/<str:reference>/", usage_views.usage_report_detail, name="usage_report"),

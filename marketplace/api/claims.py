@@ -21,9 +21,11 @@ from ..models import FaceClaim
 from ..moderation_state import CaseSource
 from ..services import face_claim_decide, face_claim_start, moderation_report_file
 from ..services.moderation import REPORT_REASONS
-from .moderation import ModerationReceiptSerializer
+from .moderation import ModerationReceiptSerializer, ModerationReportCreateSerializer
 
 HOST_PERMISSION = "fm_marketplace.report_as_host"
+#: one enum name for the report reasons that users' and hosts' reports share (schema ENUM_NAME_OVERRIDES)
+REPORT_REASON_CHOICES = sorted(REPORT_REASONS)
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
@@ -82,10 +84,7 @@ class FaceClaimDetailView(PluginAPIView):
         return Response(FaceClaimSerializer(face_claim_decide(claim=claim)).data)
 
 
-class HostReportSerializer(serializers.Serializer):
-    listing = serializers.IntegerField(min_value=1)
-    reason = serializers.ChoiceField(choices=sorted(REPORT_REASONS))
-    details = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+class HostReportSerializer(ModerationReportCreateSerializer):
     #: the host's own id of the content or user it saw (kept as evidence for moderators)
     host_reference = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
 
@@ -102,7 +101,7 @@ class HostReportCreateView(PluginAPIView):
         data = HostReportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         listing = _listing(request.user, data.validated_data["listing"])
-        details = data.validated_data["details"]
+        details = data.validated_data.get("details", "")
         if data.validated_data["host_reference"]:
             details = f"{details}\n[host reference] {data.validated_data['host_reference']}".strip()
         case = moderation_report_file(

@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.urls import include, path
 
+from ..privacy import api as privacy_api
 from . import claims, escrow, moderation, purchases, revocation, roles, views
 from . import usage as usage_api
 
@@ -30,6 +31,12 @@ urlpatterns = [
         revocation.LicenceSuspensionDecideView.as_view(),
         name="licence-suspension-decide",
     ),
+    path(
+        "privacy/biometric-consent/withdraw/",
+        privacy_api.BiometricConsentWithdrawView.as_view(),
+        name="privacy-consent-withdraw",
+    ),
+    path("privacy/erasure/", privacy_api.ErasureView.as_view(), name="privacy-erasure"),
     path("usage/reports/", usage_api.UsageReportListView.as_view(), name="usage-report-list"),
     path("usage/reports/<str:reference>/", usage_api.UsageReportDetailView.as_view(), name="usage-report"),
     path(
