@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .access import views as access_views
 from .privacy import views as privacy_views
 from .views import info
 from .views import moderation as mod
@@ -31,6 +32,14 @@ urlpatterns = [
         "licences/<str:reference>/suspension/",
         suspension_views.licence_suspension_decide_page,
         name="licence_suspension_decide",
+    ),
+    path("access/<int:listing_id>/request/", access_views.project_request_page, name="project_request"),
+    path("access/<int:listing_id>/", access_views.listing_access_page, name="listing_access"),
+    path("access/requests/", access_views.project_requests_page, name="project_requests"),
+    path(
+        "access/requests/<str:reference>/decide/",
+        access_views.project_request_decide_page,
+        name="project_request_decide",
     ),
     path("privacy/", privacy_views.privacy_page, name="privacy"),
     path("privacy/withdraw/", privacy_views.consent_withdraw_page, name="privacy_consent_withdraw"),

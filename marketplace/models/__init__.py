@@ -1,5 +1,6 @@
 """Models of the marketplace app, one module per area; import from here."""
 
+from ..access.models import ListingAccess, ProjectRequest  # noqa: F401  (who may use my face)
 from ..trust.models import (
     ConsentCheckReceipt,
     ContentLabel,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from payouts.selectors import is_frozen
 
 
-def listing_purchase_refusal(listing) -> tuple[str, str] | None:
+def listing_purchase_refusal(listing, buyer=None) -> tuple[str, str] | None:
     """(code, message) when the listing cannot be bought now; None when it can.
 
     A seller whose payouts are frozen (a takedown or a moderation review) sells nothing: a buyer
@@ -20,4 +20,6 @@ def listing_purchase_refusal(listing) -> tuple[str, str] | None:
                 "Nothing has been charged; try again later."
             ),
         )
-    return None
+    from ..access.selectors import access_refusal  # who may use my face: approved or invited buyers
+
+    return access_refusal(listing=listing, buyer=buyer)

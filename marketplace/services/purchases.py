@@ -96,7 +96,7 @@ def order_create(
         raise CheckoutRefused("not_for_sale", str(_("This listing is not for sale.")))
     if listing.seller_id == buyer.pk:
         raise CheckoutRefused("own_listing", str(_("You cannot buy a licence to your own face.")))
-    refusal = listing_purchase_refusal(listing)
+    refusal = listing_purchase_refusal(listing, buyer)
     if refusal is not None:
         raise CheckoutRefused(*refusal)
     if quote_request is not None:  # a Star tier: the seller's answered price, on the asked terms

@@ -97,7 +97,9 @@ def checkout_review(request, listing_id: int):
     """Step 1: the buyer's scope from the listing page, priced, with the terms to accept."""
     listing, form = _listing_and_form(request, listing_id)
     context = {"listing": listing, "form": form, "terms": listing.current_terms}
-    context["refusal"] = listing_purchase_refusal(listing)  # said before the buyer fills anything in
+    context["refusal"] = listing_purchase_refusal(
+        listing, request.user
+    )  # said before the buyer fills anything in
     if form.is_valid():
         try:
             _review_context(request, form, listing, context, checkout_key=uuid.uuid4().hex)
