@@ -64,6 +64,14 @@ def revocations_apply() -> int:
     return apply()
 
 
+@shared_task(base=PluginTask, name="face_market.project_requests_default")
+def project_requests_default() -> int:
+    """Periodic: project requests the seller did not answer in time take the listing's default outcome."""
+    from .access.services import project_requests_default as apply_default
+
+    return apply_default()
+
+
 @shared_task(base=PluginTask, name="face_market.moderation.face_match_flags_sync")
 def face_match_flags_sync() -> int:
     """Periodic: open a moderation case for each new face-index flag (idempotent by flag id)."""
