@@ -57,6 +57,8 @@ class ProjectRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by_default = models.BooleanField(default=False)
     decision_note = models.TextField(blank=True)
+    #: the licence this approval is part of (set at checkout); one approval, one licence
+    licence_reference = models.CharField(max_length=40, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

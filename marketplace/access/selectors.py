@@ -16,7 +16,9 @@ def approved_request(*, listing, buyer) -> ProjectRequest | None:
     if not getattr(buyer, "pk", None):
         return None
     return (
-        ProjectRequest.objects.filter(listing_id=listing.pk, buyer_id=buyer.pk, status=RequestStatus.APPROVED)
+        ProjectRequest.objects.filter(
+            listing_id=listing.pk, buyer_id=buyer.pk, status=RequestStatus.APPROVED, licence_reference=""
+        )
         .order_by("-decided_at")
         .first()
     )
@@ -43,3 +45,8 @@ def pending_request(*, listing, buyer) -> ProjectRequest | None:
 
 def project_requests_to_decide(seller):
     return ProjectRequest.objects.filter(listing__seller=seller).select_related("listing", "buyer")
+
+
+def licence_project(licence) -> ProjectRequest | None:
+    """The approved project that is part of ``licence`` (approved-buyers and invitation listings)."""
+    return ProjectRequest.objects.filter(licence_reference=licence.reference).first()

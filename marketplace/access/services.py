@@ -152,3 +152,18 @@ def buyer_invite(*, seller, listing, buyer, data) -> ProjectRequest:
     )
     _decided(request, RequestStatus.APPROVED)
     return request
+
+
+def project_request_bind(*, listing, buyer, licence_reference: str) -> ProjectRequest | None:
+    """At checkout: the buyer's approved, unused project becomes part of the licence (inside the
+    checkout's transaction)."""
+    request = (
+        ProjectRequest.objects.select_for_update()
+        .filter(listing_id=listing.pk, buyer_id=buyer.pk, status=RequestStatus.APPROVED, licence_reference="")
+        .order_by("decided_at")
+        .first()
+    )
+    if request is not None:
+        request.licence_reference = licence_reference
+        request.save(update_fields=["licence_reference"])
+    return request

@@ -35,6 +35,7 @@ from listings.state import ListingStatus
 from payouts.exceptions import HoldNotPending
 from payouts.services import escrow_refund, escrow_release, payment_session_create
 
+from ..access.services import project_request_bind
 from ..conf import market_settings
 from ..models import Licence, Order
 from ..payment_events import PAYMENT_PURPOSE_ORDER
@@ -145,6 +146,7 @@ def order_create(
     )
     order.checkout_url = session.checkout_url
     order.save(update_fields=["checkout_url", "updated_at"])
+    project_request_bind(listing=listing, buyer=buyer, licence_reference=reference)
     return order
 
 

@@ -23,6 +23,7 @@ from listings.quoting.answered import quote_request_of_buyer, quote_request_pric
 from listings.selectors import listing_for_viewer, listing_quote
 from payouts.selectors import payment_browser_checkout
 
+from ..access.selectors import licence_project
 from ..selectors import (
     licence_for_viewer,
     licence_receipt,
@@ -189,6 +190,7 @@ def licence_detail(request, reference: str):
             "scope_rows": scope_rows(licence.scope),
             "revocation_part": licence_revocation(licence),
             "is_moderator": user_has_role(request.user, Role.MODERATOR),
+            "project": licence_project(licence),
             **licence_receipt(licence),
         },
     )

@@ -85,3 +85,24 @@ def test_invitation_only(buyer, make_user, published_listing):
     buyer_invite(seller=seller, listing=published_listing, buyer=buyer, data=PROJECT)
     assert order(buyer, published_listing).status_code == 201
     assert order(make_user("uninvited", "buyer"), published_listing).status_code == 409
+
+
+def test_the_approval_becomes_part_of_the_licence_and_is_used_once(
+    buyer, published_listing, django_capture_on_commit_callbacks, client
+):
+    from .purchase_helpers import pay
+
+    listing_access_set(seller=published_listing.seller, listing=published_listing, mode="approved")
+    request = project_request_submit(buyer=buyer, listing=published_listing, data=PROJECT)
+    project_request_decide(seller=published_listing.seller, request=request, approve=True)
+    made = order(buyer, published_listing).json()
+    request.refresh_from_db()
+    assert request.licence_reference == made["reference"]
+    assert order(buyer, published_listing).json()["code"] == "approval_required"  # one approval, one licence
+
+    from marketplace.models import Order
+
+    pay(Order.objects.get(reference=made["reference"]), capture=django_capture_on_commit_callbacks)
+    client.force_login(buyer)
+    page = client.get(f"/licences/{made['reference']}/").content.decode()
+    assert 'id="licence-project"' in page and "Court physician" in page
