@@ -12,19 +12,20 @@ class MarketplaceConfig(AppConfig):
 
     def ready(self) -> None:
         from marketplace import checks, conf  # noqa: F401  (registers the system checks and settings)
+        from marketplace.domain_events import domain_handlers_register
+        from marketplace.links import links_register
+        from marketplace.privacy.services import privacy_handlers_register
         from marketplace.purchases.payment_events import payment_handlers_register
         from marketplace.purchases.quote_events import quote_handlers_register
         from marketplace.services import role_groups_sync
 
-        from .domain_events import domain_handlers_register
-        from .links import links_register
-
         payment_handlers_register()
         quote_handlers_register()
         domain_handlers_register()
+        privacy_handlers_register()
         links_register()
         if self.apps.is_installed("django.contrib.admin"):  # autodiscover imports marketplace.admin only
-            from .webhooks import admin as _webhooks_admin  # noqa: F401
+            from marketplace.webhooks import admin as _webhooks_admin  # noqa: F401
 
         # Like django.contrib.auth's create_permissions: keep the role groups in step with the code.
         post_migrate.connect(_sync_roles_after_migrate, sender=self, dispatch_uid="fm_role_groups_sync")
@@ -35,10 +36,10 @@ class MarketplaceConfig(AppConfig):
 
 
 def _record_periodic_run(sender=None, **kwargs) -> None:
-    from .embedding.schedule import PERIODIC_TASK_NAMES
+    from marketplace.embedding.schedule import PERIODIC_TASK_NAMES
 
     if getattr(sender, "name", None) in PERIODIC_TASK_NAMES:
-        from .embedding.runs import schedule_run_record
+        from marketplace.embedding.runs import schedule_run_record
 
         schedule_run_record(task_name=sender.name)
 

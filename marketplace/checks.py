@@ -7,5 +7,5 @@ must install and schedule for the plugin is checked in ``marketplace.embedding.c
 
 from __future__ import annotations
 
-from .embedding import checks as embedding_checks  # noqa: F401  (what a host must install and schedule)
-from .trust import checks as trust_checks  # noqa: F401  (keys and certificates of the trust surface)
+from marketplace.embedding import checks as embedding_checks  # noqa: F401  (what a host must install and schedule)
+from marketplace.trust import checks as trust_checks  # noqa: F401  (keys and certificates of the trust surface)

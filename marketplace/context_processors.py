@@ -1,7 +1,6 @@
+from marketplace.conf import market_settings
+from marketplace.navigation import nav_for_roles
 from marketplace.selectors import notifications_of, user_roles
-
-from .conf import market_settings
-from .navigation import nav_for_roles
 
 
 def face_market(request) -> dict:

@@ -21,12 +21,12 @@ WEBHOOK_TYPES = {
     "hold.released": "escrow.released",
     "hold.voided": "escrow.refunded",
 }
-LICENCE_KINDS = ("issued", "revoked", "expired", "suspended")
+LICENCE_KINDS = ("issued", "revoked", "expired", "suspended", "reinstated")
 
 
 def licence_event_emit(licence, kind: str) -> None:
     """Announce a licence's change (``kind`` in :data:`LICENCE_KINDS`), in the caller's transaction."""
-    from .webhooks.events import licence_event_payload
+    from marketplace.webhooks.events import licence_event_payload
 
     outbox.event_emit(
         f"licence.{kind}", subject=f"licence:{licence.reference}", payload=licence_event_payload(licence)
@@ -34,7 +34,7 @@ def licence_event_emit(licence, kind: str) -> None:
 
 
 def usage_report_event_emit(report, kind: str) -> None:
-    from .webhooks.events import usage_report_event_payload
+    from marketplace.webhooks.events import usage_report_event_payload
 
     outbox.event_emit(
         f"usage_report.{kind}",
@@ -44,7 +44,7 @@ def usage_report_event_emit(report, kind: str) -> None:
 
 
 def revocation_event_emit(revocation, kind: str) -> None:
-    from .webhooks.events import revocation_event_payload
+    from marketplace.webhooks.events import revocation_event_payload
 
     outbox.event_emit(
         f"revocation.{kind}",
@@ -59,15 +59,14 @@ def revocation_event_emit(revocation, kind: str) -> None:
 def _payload_for_webhook(event) -> tuple[str, str, dict] | None:
     """(webhook type, subject, data) of an outbox event, or None when hosts are not told of it."""
     from listings.models import Listing
-    from payouts.models import EscrowHold
-    from verification.models import Enrollment
-
-    from .webhooks.events import (
+    from marketplace.webhooks.events import (
         EVENT_TYPES,
         escrow_event_payload,
         listing_event_payload,
         verification_event_payload,
     )
+    from payouts.models import EscrowHold
+    from verification.models import Enrollment
 
     webhook_type = WEBHOOK_TYPES.get(event.type, event.type)
     if webhook_type not in EVENT_TYPES:
@@ -90,7 +89,7 @@ def _payload_for_webhook(event) -> tuple[str, str, dict] | None:
 
 
 def webhooks_publish(event) -> None:
-    from .webhooks.services import webhook_event_publish
+    from marketplace.webhooks.services import webhook_event_publish
 
     found = _payload_for_webhook(event)
     if found is None:
@@ -108,8 +107,7 @@ def webhooks_publish(event) -> None:
 def trust_licence_follow(event) -> None:
     """The licence's credential is issued, or its status-list entry flipped, to match the licence."""
     from marketplace.models import Licence
-
-    from .trust.services import trust_licence_sync
+    from marketplace.trust.services import trust_licence_sync
 
     reference = event.payload.get("licence", "")
     licence_id = Licence.objects.filter(reference=reference).values_list("pk", flat=True).first()
@@ -134,7 +132,7 @@ def claims_after_verification(event) -> None:
 
 
 def domain_handlers_register() -> None:
-    from .webhooks.events import EVENT_TYPES
+    from marketplace.webhooks.events import EVENT_TYPES
 
     for outbox_type in {*EVENT_TYPES, *WEBHOOK_TYPES}:
         outbox.handler_register(outbox_type, webhooks_publish)

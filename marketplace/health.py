@@ -46,7 +46,7 @@ class ScheduleStopped(Exception):
 
 
 def _schedule() -> str:
-    from .embedding.runs import schedule_overdue
+    from marketplace.embedding.runs import schedule_overdue
 
     overdue = schedule_overdue()
     if overdue:

@@ -1,5 +1,6 @@
 """Models of the marketplace app, one module per area; import from here."""
 
+from marketplace.access.models import ListingAccess, ProjectRequest  # noqa: F401  (who may use my face)
 from marketplace.accounts.models import Notification
 from marketplace.embedding.models import ScheduleRun
 from marketplace.moderation.models import Appeal, AuditLogEntry, FaceClaim, ModerationCase

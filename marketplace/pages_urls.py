@@ -1,7 +1,10 @@
 from django.urls import include, path
 
 from marketplace import views
+from marketplace.access import views as access_views
 from marketplace.moderation import views as mod
+from marketplace.privacy import views as privacy_views
+from marketplace.usage import revocation_views, suspension_views
 from marketplace.usage import views as usage_views
 from marketplace.views import info
 
@@ -21,6 +24,27 @@ urlpatterns = [
     path("licences/<str:reference>/dispute/", usage_views.dispute_new, name="dispute_new"),
     path("licences/<str:reference>/", views.licence_detail, name="licence"),
     path("licences/<str:reference>/first-use/", views.licence_first_use, name="licence_first_use"),
+    path("revocations/new/<int:listing_id>/", revocation_views.revocation_new, name="revocation_new"),
+    path("revocations/<str:reference>/", revocation_views.revocation_detail, name="revocation"),
+    path("licences/<str:reference>/suspend/", suspension_views.licence_suspend_page, name="licence_suspend"),
+    path(
+        "licences/<str:reference>/suspension/",
+        suspension_views.licence_suspension_decide_page,
+        name="licence_suspension_decide",
+    ),
+    path("access/<int:listing_id>/request/", access_views.project_request_page, name="project_request"),
+    path("access/<int:listing_id>/", access_views.listing_access_page, name="listing_access"),
+    path("access/requests/", access_views.project_requests_page, name="project_requests"),
+    path(
+        "access/requests/<str:reference>/decide/",
+        access_views.project_request_decide_page,
+        name="project_request_decide",
+    ),
+    path("privacy/", privacy_views.privacy_page, name="privacy"),
+    path("privacy/withdraw/", privacy_views.consent_withdraw_page, name="privacy_consent_withdraw"),
+    path("privacy/erase/", privacy_views.erasure_page, name="privacy_erasure"),
+    path("privacy/retention/", privacy_views.retention_page, name="privacy_retention"),
+    path("privacy/stored-faces/", privacy_views.stored_faces_page, name="privacy_stored_faces"),
     path("usage/", usage_views.usage_reports, name="usage_reports"),
     path("usage/review/", usage_views.usage_reports, {"focus": "review"}, name="usage_review"),
     path("usage/<str:reference>/", usage_views.usage_report_detail, name="usage_report"),

@@ -20,6 +20,11 @@ from marketplace.purchases.selectors import (
     order_for_buyer,
     orders_of_buyer,
 )
+from marketplace.usage.revocation_selectors import (
+    licence_revocation,
+    revocation_licences,
+    revocations_visible_to,
+)
 from marketplace.usage.selectors import (
     dispute_for_viewer,
     disputes_open,
@@ -64,3 +69,4 @@ __all__ += [
     "related_cases",
     "seller_history",
 ]
+__all__ += ["licence_revocation", "revocation_licences", "revocations_visible_to"]

@@ -45,6 +45,7 @@ from marketplace.usage.services import (
     usage_report_top_up_start,
     usage_reports_auto_approve,
 )
+from marketplace.usage.suspension import licence_suspend, licence_suspension_resolve
 
 __all__ = [
     "CheckoutRefused",
@@ -53,6 +54,8 @@ __all__ = [
     "licence_first_use_declare",
     "licences_expire",
     "revocation_request",
+    "licence_suspend",
+    "licence_suspension_resolve",
     "revocations_apply",
     "usage_overdue_escalate",
     "usage_reminders_send",

@@ -5,8 +5,7 @@ import os
 from celery import shared_task
 
 from kernel.tasking import PluginTask
-
-from .trust.tasks import trust_licence_sync_task  # noqa: F401  (registers it with the worker)
+from marketplace.trust.tasks import trust_licence_sync_task  # noqa: F401  (registers it with the worker)
 
 
 @shared_task(base=PluginTask, name="face_market.ping")
@@ -62,6 +61,14 @@ def revocations_apply() -> int:
     from marketplace.services import revocations_apply as apply
 
     return apply()
+
+
+@shared_task(base=PluginTask, name="face_market.project_requests_default")
+def project_requests_default() -> int:
+    """Periodic: project requests the seller did not answer in time take the listing's default outcome."""
+    from marketplace.access.services import project_requests_default as apply_default
+
+    return apply_default()
 
 
 @shared_task(base=PluginTask, name="face_market.moderation.face_match_flags_sync")

@@ -8,9 +8,8 @@ pages under ``marketplace``, ``listings``, ``verification``, ``payouts``; the AP
 from django.urls import include, path
 
 from kernel.api import plugin_schema_class
+from marketplace.api.schema import MarketSchemaView, MarketSwaggerView
 from marketplace.views import healthz
-
-from .api.schema import MarketSchemaView, MarketSwaggerView
 
 with plugin_schema_class():  # include() imports the API modules here (see kernel.api)
     api_v1 = [

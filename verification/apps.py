@@ -9,4 +9,4 @@ class VerificationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks, conf, signals  # noqa: F401  (checks, settings and receivers)
+        from . import checks, conf, filing, signals  # noqa: F401  (checks, settings and receivers)

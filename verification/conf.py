@@ -28,6 +28,10 @@ DEFAULTS: dict[str, Any] = {
     # refuse the one-shot challenge (all actions issued at once: a long recording can be cut to match);
     # off by default only because API clients, the demo and the test suite still use it
     "LIVENESS_GUIDED_REQUIRED": False,
+    # -- facial-recognition filing (revoke branch): the rules in force since 2025-06-01 require a
+    # filing once a service stores 100,000 faces; warn from the fraction below, well before the line
+    "FACE_TEMPLATE_FILING_THRESHOLD": 100_000,
+    "FACE_TEMPLATE_FILING_WARN_FRACTION": 0.5,
 }
 
 verification_settings = AppSettings(

@@ -26,6 +26,7 @@ SCHEMA_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "marketplace.api.schema.one_request_content_type",
     ],
+    "ENUM_NAME_OVERRIDES": {"ReportReasonEnum": "marketplace.moderation.claims_api.REPORT_REASON_CHOICES"},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

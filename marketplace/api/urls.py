@@ -3,9 +3,12 @@ from django.urls import include, path
 
 from marketplace.api import roles, views
 from marketplace.moderation import api as moderation
+from marketplace.moderation import claims_api as claims
+from marketplace.privacy import api as privacy_api
 from marketplace.purchases import api as purchases
 from marketplace.purchases import escrow_api as escrow
 from marketplace.usage import api as usage_api
+from marketplace.usage import revocation_api as revocation
 
 app_name = "marketplace_api"
 urlpatterns = [
@@ -23,6 +26,22 @@ urlpatterns = [
         purchases.LicenceFirstUseView.as_view(),
         name="licence-first-use",
     ),
+    path("revocations/", revocation.RevocationListView.as_view(), name="revocation-list"),
+    path("revocations/<str:reference>/", revocation.RevocationDetailView.as_view(), name="revocation"),
+    path(
+        "licences/<str:reference>/suspend/", revocation.LicenceSuspendView.as_view(), name="licence-suspend"
+    ),
+    path(
+        "licences/<str:reference>/suspension/decide/",
+        revocation.LicenceSuspensionDecideView.as_view(),
+        name="licence-suspension-decide",
+    ),
+    path(
+        "privacy/biometric-consent/withdraw/",
+        privacy_api.BiometricConsentWithdrawView.as_view(),
+        name="privacy-consent-withdraw",
+    ),
+    path("privacy/erasure/", privacy_api.ErasureView.as_view(), name="privacy-erasure"),
     path("usage/reports/", usage_api.UsageReportListView.as_view(), name="usage-report-list"),
     path("usage/reports/<str:reference>/", usage_api.UsageReportDetailView.as_view(), name="usage-report"),
     path(
@@ -50,6 +69,9 @@ urlpatterns = [
     path("notifications/", usage_api.UsageNotificationListView.as_view(), name="notification-list"),
     path("notifications/read/", usage_api.UsageNotificationReadView.as_view(), name="notification-read"),
     path("moderation/reports/", moderation.ModerationReportCreateView.as_view(), name="moderation-report"),
+    path("moderation/host-reports/", claims.HostReportCreateView.as_view(), name="moderation-host-report"),
+    path("face-claims/", claims.FaceClaimCreateView.as_view(), name="face-claim-create"),
+    path("face-claims/<int:claim_id>/", claims.FaceClaimDetailView.as_view(), name="face-claim"),
     path("moderation/cases/", moderation.ModerationCaseListView.as_view(), name="moderation-case-list"),
     path(
         "moderation/cases/<int:case_id>/act/",
@@ -67,6 +89,6 @@ urlpatterns = [
 ]
 
 if apps.is_installed("rest_framework.authtoken"):  # without it marketplace.E016 says so; the rest works
-    from .auth import TokenObtainView
+    from marketplace.api.auth import TokenObtainView
 
     urlpatterns.append(path("auth/token/", TokenObtainView.as_view(), name="token"))

@@ -67,7 +67,7 @@ def check_user_model(app_configs=None, **kwargs) -> list:
 
 @register(Tags.templates)
 def check_base_template_reaches_pages(app_configs=None, **kwargs) -> list:
-    from ..conf import DEFAULTS, market_settings
+    from marketplace.conf import DEFAULTS, market_settings
 
     if market_settings.raw("BASE_TEMPLATE") == DEFAULTS["BASE_TEMPLATE"]:
         return []  # the pages fall back to "base.html" by themselves
@@ -91,8 +91,7 @@ def check_beat_schedule(app_configs=None, **kwargs) -> list:
     from celery import current_app
 
     from kernel.tasking import broker_configured
-
-    from .schedule import PERIODIC_TASK_NAMES
+    from marketplace.embedding.schedule import PERIODIC_TASK_NAMES
 
     if current_app.conf.task_always_eager or not broker_configured(current_app):
         return []  # no broker: `manage.py face_market_schedule` runs the schedule (healthz tells if not)
@@ -114,7 +113,7 @@ def check_beat_schedule(app_configs=None, **kwargs) -> list:
 def check_schedule_runs(app_configs=None, databases=None, **kwargs) -> list:
     if not databases or "default" not in databases:
         return []
-    from .runs import schedule_overdue
+    from marketplace.embedding.runs import schedule_overdue
 
     try:
         overdue = schedule_overdue()

@@ -8,9 +8,8 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from marketplace.embedding.schedule import FACE_MARKET_SCHEDULE, LATE_GRACE_SECONDS
 from marketplace.models import ScheduleRun
-
-from .schedule import FACE_MARKET_SCHEDULE, LATE_GRACE_SECONDS
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ FACE_MARKET_SCHEDULE: dict[str, tuple[str, float]] = {
     "usage-deadlines": ("face_market.usage_deadlines", 86400.0),
     "licences-expire": ("face_market.licences_expire", 3600.0),
     "revocations-apply": ("face_market.revocations_apply", 3600.0),
+    "project-requests-default": ("face_market.project_requests_default", 3600.0),
     "payment-webhooks-retry": ("face_market.payouts.webhook_events_retry", 300.0),
     "transfers-retry": ("face_market.payouts.transfer_retry", 3600.0),
     "ledger-reconcile": ("face_market.payouts.reconcile", 86400.0),

@@ -54,6 +54,8 @@ class ModerationCase(models.Model):
             models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="fm_case_status_valid"),
         ]
         indexes = [models.Index(fields=["status", "-severity", "created_at"], name="fm_case_queue")]
+        #: a host platform's service account files reports as the platform (case source "host_report")
+        permissions = [("report_as_host", _("Can report listings as a host platform"))]
 
     def __str__(self) -> str:
         return f"case {self.pk} ({self.source}, {self.status})"

@@ -32,9 +32,11 @@ from listings.selectors import listing_quote
 from listings.services import exclusivity_claim, exclusivity_release, terms_version_mark_sold
 from listings.services.exclusivity import add_months
 from listings.state import ListingStatus
+from marketplace.access.services import project_request_bind
 from marketplace.conf import market_settings
 from marketplace.domain_events import licence_event_emit
 from marketplace.models import Licence, Order
+from marketplace.purchases.availability import listing_purchase_refusal
 from marketplace.purchases.payment_events import PAYMENT_PURPOSE_ORDER
 from marketplace.purchases.sale_notices import licence_sale_notify
 from marketplace.purchases.state import ORDER_TRANSITIONS, OrderStatus
@@ -94,6 +96,9 @@ def order_create(
         raise CheckoutRefused("not_for_sale", str(_("This listing is not for sale.")))
     if listing.seller_id == buyer.pk:
         raise CheckoutRefused("own_listing", str(_("You cannot buy a licence to your own face.")))
+    refusal = listing_purchase_refusal(listing, buyer)
+    if refusal is not None:
+        raise CheckoutRefused(*refusal)
     if quote_request is not None:  # a Star tier: the seller's answered price, on the asked terms
         if quote_request.buyer_id != buyer.pk or quote_request.listing_id != listing.pk:
             raise CheckoutRefused("not_your_quote", str(_("This quote was made for someone else.")))
@@ -140,6 +145,7 @@ def order_create(
     )
     order.checkout_url = session.checkout_url
     order.save(update_fields=["checkout_url", "updated_at"])
+    project_request_bind(listing=listing, buyer=buyer, licence_reference=reference)
     return order
 
 

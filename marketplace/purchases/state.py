@@ -21,6 +21,8 @@ class OrderStatus(models.TextChoices):
 
 class LicenceStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
+    #: the kill switch: no use allowed while a breach is reviewed (back to active, or ended)
+    SUSPENDED = "suspended", _("Suspended pending review")
     REVOKED = "revoked", _("Revoked")
     EXPIRED = "expired", _("Expired")
 
@@ -40,7 +42,8 @@ ORDER_TRANSITIONS: dict[str, set[str]] = {
 }
 
 LICENCE_TRANSITIONS: dict[str, set[str]] = {
-    LicenceStatus.ACTIVE: {LicenceStatus.REVOKED, LicenceStatus.EXPIRED},
+    LicenceStatus.ACTIVE: {LicenceStatus.REVOKED, LicenceStatus.EXPIRED, LicenceStatus.SUSPENDED},
+    LicenceStatus.SUSPENDED: {LicenceStatus.ACTIVE, LicenceStatus.REVOKED, LicenceStatus.EXPIRED},
     LicenceStatus.REVOKED: set(),
     LicenceStatus.EXPIRED: set(),
 }

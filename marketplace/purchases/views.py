@@ -22,9 +22,12 @@ from listings.errors import ListingsError
 from listings.forms import ScopeForm
 from listings.quoting.answered import quote_request_of_buyer, quote_request_priced
 from listings.selectors import listing_for_viewer, listing_quote
+from marketplace.access.selectors import licence_project
+from marketplace.purchases.availability import listing_purchase_refusal
 from marketplace.selectors import (
     licence_for_viewer,
     licence_receipt,
+    licence_revocation,
     licences_of_buyer,
     licences_of_seller,
     order_for_buyer,
@@ -95,6 +98,9 @@ def checkout_review(request, listing_id: int):
     """Step 1: the buyer's scope from the listing page, priced, with the terms to accept."""
     listing, form = _listing_and_form(request, listing_id)
     context = {"listing": listing, "form": form, "terms": listing.current_terms}
+    context["refusal"] = listing_purchase_refusal(
+        listing, request.user
+    )  # said before the buyer fills anything in
     if form.is_valid():
         try:
             _review_context(request, form, listing, context, checkout_key=uuid.uuid4().hex)
@@ -179,7 +185,14 @@ def licence_detail(request, reference: str):
     return render(
         request,
         "marketplace/licence_detail.html",
-        {"licence": licence, "scope_rows": scope_rows(licence.scope), **licence_receipt(licence)},
+        {
+            "licence": licence,
+            "scope_rows": scope_rows(licence.scope),
+            "revocation_part": licence_revocation(licence),
+            "is_moderator": user_has_role(request.user, Role.MODERATOR),
+            "project": licence_project(licence),
+            **licence_receipt(licence),
+        },
     )
 
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
-from ..conf import market_settings
+from marketplace.conf import market_settings
 
 register = template.Library()
 

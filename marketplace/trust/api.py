@@ -11,15 +11,14 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 
 from kernel.api import PluginAPIView
+from marketplace.conf import market_settings
 from marketplace.selectors import licence_for_viewer
-
-from ..conf import market_settings
-from . import serializers as s
-from .claims import absolute, verify_url
-from .consent import IntendedUse, consent_check_perform
-from .labels import labels_read
-from .selectors import credential_check_local, may_label, receipts_visible_to
-from .services import content_label_create, trust_licence_sync
+from marketplace.trust import serializers as s
+from marketplace.trust.claims import absolute, verify_url
+from marketplace.trust.consent import IntendedUse, consent_check_perform
+from marketplace.trust.labels import labels_read
+from marketplace.trust.selectors import credential_check_local, may_label, receipts_visible_to
+from marketplace.trust.services import content_label_create, trust_licence_sync
 
 
 class ConsentCheckThrottle(UserRateThrottle):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api
+from marketplace.trust import api
 
 urlpatterns = [
     path(

@@ -19,8 +19,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.db import transaction
 
-from ..conf import market_settings
-from .models import TrustKey
+from marketplace.conf import market_settings
+from marketplace.trust.models import TrustKey
 
 ORGANISATION = "Face Licence Market"
 

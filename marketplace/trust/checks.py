@@ -7,7 +7,7 @@ import os
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
-from ..conf import market_settings
+from marketplace.conf import market_settings
 
 
 @register(Tags.security, deploy=True)  # deployment advice: ``check --deploy``, not every command
@@ -34,7 +34,7 @@ def check_trust_settings(app_configs=None, **kwargs) -> list:
                 id="marketplace.W102",
             )
         )
-    from .labels import label_font_path
+    from marketplace.trust.labels import label_font_path
 
     if label_font_path() is None:
         warnings.append(

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 from listings.vocabulary import SensitiveUse
-
-from ..conf import market_settings
+from marketplace.conf import market_settings
 
 SCOPE_FIELDS = (
     "use_categories",

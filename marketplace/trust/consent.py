@@ -21,11 +21,10 @@ import verification.selectors as face_selectors
 from kernel.errors import ServiceError
 from marketplace.models import Licence
 from marketplace.purchases.state import LicenceStatus
+from marketplace.trust.models import ConsentCheckReceipt, CredentialStatus
+from marketplace.trust.selectors import credential_check_local
+from marketplace.trust.services import credential_status_for
 from marketplace.usage.evidence_checks import MONETISATION_ORDER, REACH_ORDER, reach_band_for
-
-from .models import ConsentCheckReceipt, CredentialStatus
-from .selectors import credential_check_local
-from .services import credential_status_for
 
 CHECK_PERMISSION = "fm_marketplace.check_consent"
 STATUS_WORDS = {
@@ -137,6 +136,8 @@ def _dates_and_status(answer: ConsentAnswer, licence: Licence, use: IntendedUse,
         answer.deny("revoked", _("This licence has been revoked."))
     elif licence.status == LicenceStatus.EXPIRED or licence.ends_at <= timezone.now():
         answer.deny("expired", _("This licence has expired."))
+    elif licence.status == LicenceStatus.SUSPENDED:
+        answer.deny("suspended", _("This licence is suspended while a reported breach is reviewed."))
     elif status == CredentialStatus.SUSPENDED:
         answer.deny("suspended", _("This licence is suspended while moderators review the face."))
     if day_start >= licence.ends_at:

@@ -25,7 +25,7 @@ from joserfc import jwt
 from joserfc.errors import BadSignatureError
 from joserfc.jwk import ECKey, KeySet
 
-from .status_list import StatusListInvalid, status_list_entry, status_list_token_read
+from marketplace.trust.status_list import StatusListInvalid, status_list_entry, status_list_token_read
 
 CREDENTIAL_TYP = "licence-credential+jwt"
 STATUS_NAMES = {0: "valid", 1: "revoked", 2: "suspended"}

@@ -11,7 +11,7 @@ from django.db import transaction
 
 
 def trust_on_licence_changed(licence_id: int) -> None:
-    from .tasks import trust_licence_sync_task
+    from marketplace.trust.tasks import trust_licence_sync_task
 
     transaction.on_commit(lambda: trust_licence_sync_task.delay(licence_id))
 
@@ -26,6 +26,6 @@ def trust_on_listing_changed(listing_id: int) -> None:
 
 def trust_on_usage_report_filed(report_id: int) -> None:
     """Stills carrying our label are matched to their licence after the report is committed."""
-    from .tasks import labelled_stills_match_task
+    from marketplace.trust.tasks import labelled_stills_match_task
 
     transaction.on_commit(lambda: labelled_stills_match_task.delay(report_id))

@@ -22,8 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 from joserfc.jwk import ECKey
 
-from ..conf import market_settings
-from .models import LicenceCredential, TrustKey
+from marketplace.conf import market_settings
+from marketplace.trust.models import LicenceCredential, TrustKey
 
 ALGORITHM = "ES256"
 ENV_KEYS = "FACE_MARKET_CREDENTIAL_SIGNING_KEYS"

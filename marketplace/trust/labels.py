@@ -28,9 +28,8 @@ import c2pa
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from kernel.errors import ServiceError
-
-from ..conf import market_settings
-from .c2pa_keys import label_signing_chain
+from marketplace.conf import market_settings
+from marketplace.trust.c2pa_keys import label_signing_chain
 
 AIGC_NS = "http://www.tc260.org.cn/ns/AIGC/1.0/"
 LICENCE_ASSERTION = "com.facelicencemarket.licence"
@@ -254,7 +253,7 @@ def c2pa_labels(mime: str, data: bytes) -> dict:
 
 def labels_read(data: bytes) -> LabelsFound:
     """Both labels of a file (image or MP4/QuickTime video), if any; the caller verifies the credential."""
-    from .labels_video import is_bmff, video_labels_read
+    from marketplace.trust.labels_video import is_bmff, video_labels_read
 
     if is_bmff(data):
         return video_labels_read(data)
@@ -267,7 +266,7 @@ def labels_read(data: bytes) -> LabelsFound:
 
 def label_media(**kwargs) -> tuple[bytes, str]:
     """(labelled file, its MIME type): a still becomes a labelled JPEG, a video keeps its frames."""
-    from .labels_video import is_bmff, label_video
+    from marketplace.trust.labels_video import is_bmff, label_video
 
     if is_bmff(kwargs["data"]):
         return label_video(**kwargs)

@@ -12,9 +12,9 @@ import io
 
 import c2pa
 
-from ..conf import market_settings
-from .c2pa_keys import label_signing_chain
-from .labels import LabelRefused, aigc_from_xmp
+from marketplace.conf import market_settings
+from marketplace.trust.c2pa_keys import label_signing_chain
+from marketplace.trust.labels import LabelRefused, aigc_from_xmp
 
 XMP_UUID = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
 VIDEO_BRANDS_QUICKTIME = (b"qt  ",)
@@ -68,7 +68,7 @@ def label_video(
     *, data: bytes, reference: str, credential: str, produce_id: str, producer: str, verify_url: str
 ) -> tuple[bytes, str]:
     """(labelled video, its MIME type)."""
-    from .labels import aigc_fields, manifest_json, xmp_packet
+    from marketplace.trust.labels import aigc_fields, manifest_json, xmp_packet
 
     mime = video_intake(data)
     xmp = xmp_packet(aigc_fields(producer=producer, produce_id=produce_id, reference=reference))
@@ -96,7 +96,7 @@ def label_video(
 
 def video_labels_read(data: bytes):
     """Both labels of a video (the same shape as ``labels.labels_read``)."""
-    from .labels import LabelsFound, c2pa_labels
+    from marketplace.trust.labels import LabelsFound, c2pa_labels
 
     mime = video_intake(data)
     aigc = None

@@ -11,11 +11,10 @@ from django.utils import timezone
 from kernel.roles import Role
 from marketplace.models import Licence
 from marketplace.selectors import user_has_role
-
-from .claims import issuer, public_base_url
-from .credentials import CredentialCheck, credential_verify
-from .keys import jwks_document
-from .models import ConsentCheckReceipt, CredentialStatus, LicenceCredential, StatusList
+from marketplace.trust.claims import issuer, public_base_url
+from marketplace.trust.credentials import CredentialCheck, credential_verify
+from marketplace.trust.keys import jwks_document
+from marketplace.trust.models import ConsentCheckReceipt, CredentialStatus, LicenceCredential, StatusList
 
 
 def trust_issuer() -> str:

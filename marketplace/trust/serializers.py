@@ -6,8 +6,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from listings.vocabulary import Medium, Monetisation, SensitiveUse, Territory, UseCategory
-
-from ..conf import market_settings
+from marketplace.conf import market_settings
 
 
 class ConsentCheckRequestSerializer(serializers.Serializer):

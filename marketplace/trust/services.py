@@ -15,15 +15,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from listings.services import listing_is_held_for_review
+from marketplace.conf import market_settings
 from marketplace.models import Licence
 from marketplace.purchases.state import LicenceStatus
-
-from ..conf import market_settings
-from .claims import claims_hash, licence_claims, licensee_pseudonym, status_list_uri, verify_url
-from .credentials import credential_sign
-from .keys import signing_keys
-from .models import ContentLabel, CredentialStatus, LicenceCredential, StatusList
-from .status_list import status_list_pack, status_list_token_sign
+from marketplace.trust.claims import (
+    claims_hash,
+    licence_claims,
+    licensee_pseudonym,
+    status_list_uri,
+    verify_url,
+)
+from marketplace.trust.credentials import credential_sign
+from marketplace.trust.keys import signing_keys
+from marketplace.trust.models import ContentLabel, CredentialStatus, LicenceCredential, StatusList
+from marketplace.trust.status_list import status_list_pack, status_list_token_sign
 
 
 def credential_status_for(licence: Licence) -> int:
@@ -32,6 +37,8 @@ def credential_status_for(licence: Licence) -> int:
         return CredentialStatus.INVALID
     if licence.ends_at <= timezone.now():
         return CredentialStatus.INVALID
+    if licence.status == LicenceStatus.SUSPENDED:  # the kill switch: a breach is under review
+        return CredentialStatus.SUSPENDED
     if listing_is_held_for_review(licence.listing):  # a moderation hold: the face may not be theirs
         return CredentialStatus.SUSPENDED
     return CredentialStatus.VALID
@@ -155,7 +162,7 @@ def content_label_create(*, licence: Licence, user, data: bytes) -> tuple[Conten
 
     The labelling (image work, signing) runs outside any transaction; the record is written after.
     """
-    from .labels import LabelRefused, label_media
+    from marketplace.trust.labels import LabelRefused, label_media
 
     credential = trust_licence_sync(licence_id=licence.pk)
     if credential is None or credential.status != CredentialStatus.VALID or licence.ends_at <= timezone.now():

@@ -11,10 +11,9 @@ import hashlib
 from django.db import transaction
 
 from marketplace.models import EvidenceStill
-
-from .labels import LabelRefused, labels_read
-from .models import ContentLabel, LabelledStill
-from .selectors import credential_check_local
+from marketplace.trust.labels import LabelRefused, labels_read
+from marketplace.trust.models import ContentLabel, LabelledStill
+from marketplace.trust.selectors import credential_check_local
 
 REFERENCE_PREFIX = "fm-licence:"
 

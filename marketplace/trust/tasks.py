@@ -7,13 +7,13 @@ from kernel.tasking import PluginTask
 
 @shared_task(base=PluginTask, name="marketplace.trust.licence_sync")
 def trust_licence_sync_task(licence_id: int) -> None:
-    from .services import trust_licence_sync
+    from marketplace.trust.services import trust_licence_sync
 
     trust_licence_sync(licence_id=licence_id)
 
 
 @shared_task(base=PluginTask, name="marketplace.trust.labelled_stills_match")
 def labelled_stills_match_task(report_id: int) -> None:
-    from .still_matching import labelled_stills_match
+    from marketplace.trust.still_matching import labelled_stills_match
 
     labelled_stills_match(report_id=report_id)

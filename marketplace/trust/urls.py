@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from marketplace.trust import views
 
 urlpatterns = [
     path(".well-known/jwks.json", views.jwks, name="trust_jwks"),

@@ -13,13 +13,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from marketplace.conf import market_settings
 from marketplace.selectors import licence_for_viewer
-
-from ..conf import market_settings
-from .api import labelled_download
-from .claims import verify_url
-from .labels import LabelRefused, visible_label_lines
-from .presentation import (
+from marketplace.trust.api import labelled_download
+from marketplace.trust.claims import verify_url
+from marketplace.trust.labels import LabelRefused, visible_label_lines
+from marketplace.trust.presentation import (
     consent_reason_text,
     credential_reason_text,
     qr_svg,
@@ -27,15 +26,15 @@ from .presentation import (
     scope_rows,
     status_text,
 )
-from .selectors import licence_public_view, may_label, receipts_visible_to, status_list_token
-from .services import content_label_create, trust_licence_sync
+from marketplace.trust.selectors import licence_public_view, may_label, receipts_visible_to, status_list_token
+from marketplace.trust.services import content_label_create, trust_licence_sync
 
 PUBLIC_HEADERS = {"Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff"}
 
 
 @require_GET
 def jwks(request):
-    from .keys import jwks_document
+    from marketplace.trust.keys import jwks_document
 
     response = JsonResponse(jwks_document())
     response["Cache-Control"] = "public, max-age=300"

@@ -136,12 +136,11 @@ def usage_overdue_escalate(*, now=None) -> int:
 
 
 def licences_expire(*, now=None) -> int:
-    """Active licences past their end expire; the buyer is offered a renewal (a link to buy again)."""
+    """Active (or suspended) licences past their end expire; the buyer is offered a renewal."""
     now = now or timezone.now()
     expired = 0
-    for licence in Licence.objects.filter(status=LicenceStatus.ACTIVE, ends_at__lte=now).select_related(
-        "buyer"
-    ):
+    running = (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED)
+    for licence in Licence.objects.filter(status__in=running, ends_at__lte=now).select_related("buyer"):
         with transaction.atomic():
             try:
                 transition(
@@ -149,7 +148,7 @@ def licences_expire(*, now=None) -> int:
                     to=LicenceStatus.EXPIRED,
                     transitions=LICENCE_TRANSITIONS,
                     reason="end date reached",
-                    from_statuses={LicenceStatus.ACTIVE},
+                    from_statuses=set(running),
                 )
             except TransitionRefused:
                 continue

@@ -15,7 +15,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP
 from fractions import Fraction
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -52,7 +52,9 @@ def pro_rata_refund(licence: Licence, effective_at) -> Money:
 
 def _affected(revocation: Revocation):
     return Licence.objects.filter(
-        listing_id=revocation.listing_id, status=LicenceStatus.ACTIVE, ends_at__gt=revocation.effective_at
+        listing_id=revocation.listing_id,
+        status__in=(LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED),
+        ends_at__gt=revocation.effective_at,
     )
 
 
@@ -62,6 +64,13 @@ def revocation_request(*, seller, listing, reason: str = "", now=None) -> Revoca
     if listing.seller_id != getattr(seller, "pk", None):
         raise PermissionDenied(_("Only the listing's seller can revoke its licences."))
     now = now or timezone.now()
+    reason = (reason or "").strip()
+    has_licences = Licence.objects.filter(
+        listing_id=listing.pk, status__in=(LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED), ends_at__gt=now
+    ).exists()
+    if has_licences and not reason:
+        # every licence here has a fixed term: ending it early needs a justified reason (Civil Code 1022)
+        raise ValidationError({"reason": [_("Say why the licences must end early.")]}, code="reason_required")
     if listing.status in WITHDRAWABLE:
         listing_withdraw(listing=listing, actor=seller, reason=reason or "licences revoked")
     existing = Revocation.objects.filter(listing=listing, status=RevocationStatus.NOTICE).first()
@@ -118,7 +127,7 @@ def _end_licence(revocation: Revocation, licence: Licence) -> dict:
             to=LicenceStatus.REVOKED,
             transitions=LICENCE_TRANSITIONS,
             reason=f"revocation {revocation.reference}",
-            from_statuses={LicenceStatus.ACTIVE},
+            from_statuses={LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED},
         )
     exclusivity_release(licence_reference=licence.reference)
     if licence.status == LicenceStatus.REVOKED:  # not when it expired in the meantime

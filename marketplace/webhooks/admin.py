@@ -7,9 +7,14 @@ from django.contrib import admin, messages
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .events import EVENT_TYPES
-from .models import WebhookDelivery, WebhookDeliveryAttempt, WebhookEndpoint, WebhookMessage
-from .services import (
+from marketplace.webhooks.events import EVENT_TYPES
+from marketplace.webhooks.models import (
+    WebhookDelivery,
+    WebhookDeliveryAttempt,
+    WebhookEndpoint,
+    WebhookMessage,
+)
+from marketplace.webhooks.services import (
     WebhookRefused,
     webhook_delivery_redeliver,
     webhook_endpoint_create,
@@ -34,7 +39,7 @@ class WebhookEndpointForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        from .addresses import AddressRefused, url_check
+        from marketplace.webhooks.addresses import AddressRefused, url_check
 
         if cleaned.get("url"):
             try:

@@ -15,17 +15,16 @@ from rest_framework.response import Response
 
 from kernel.api import PluginAPIView
 from kernel.errors import InvalidInput
-
-from .events import EVENT_TYPES
-from .models import DeliveryStatus
-from .selectors import (
+from marketplace.webhooks.events import EVENT_TYPES
+from marketplace.webhooks.models import DeliveryStatus
+from marketplace.webhooks.selectors import (
     user_manages_webhooks,
     webhook_deliveries_of,
     webhook_delivery_for_viewer,
     webhook_endpoint_for_viewer,
     webhook_endpoints_visible_to,
 )
-from .serializers import (
+from marketplace.webhooks.serializers import (
     WebhookDeliveryDetailSerializer,
     WebhookDeliverySerializer,
     WebhookEndpointSerializer,
@@ -33,7 +32,7 @@ from .serializers import (
     WebhookEndpointWriteSerializer,
     WebhookEventTypeSerializer,
 )
-from .services import (
+from marketplace.webhooks.services import (
     webhook_delivery_redeliver,
     webhook_endpoint_create,
     webhook_endpoint_delete,

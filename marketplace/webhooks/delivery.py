@@ -21,10 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from marketplace.conf import market_settings
-
-from .addresses import AddressRefused, resolve_checked, url_parts
-from .models import DeliveryError, DeliveryStatus, WebhookDelivery, WebhookDeliveryAttempt
-from .signing import signature_headers
+from marketplace.webhooks.addresses import AddressRefused, resolve_checked, url_parts
+from marketplace.webhooks.models import DeliveryError, DeliveryStatus, WebhookDelivery, WebhookDeliveryAttempt
+from marketplace.webhooks.signing import signature_headers
 
 logger = logging.getLogger(__name__)
 

@@ -92,6 +92,7 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType("licence.revoked", _("A licence was revoked"), "licence", LICENCE_FIELDS),
         EventType("licence.expired", _("A licence expired"), "licence", LICENCE_FIELDS),
         EventType("licence.suspended", _("A licence was suspended"), "licence", LICENCE_FIELDS),
+        EventType("licence.reinstated", _("A suspended licence was reinstated"), "licence", LICENCE_FIELDS),
         EventType("listing.published", _("A listing was published"), "listing", LISTING_FIELDS),
         EventType("listing.taken_down", _("A listing was taken down"), "listing", LISTING_FIELDS),
         EventType("usage_report.accepted", _("A usage report was accepted"), "licence", USAGE_REPORT_FIELDS),

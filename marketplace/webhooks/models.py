@@ -70,7 +70,7 @@ class WebhookMessage(models.Model):
         indexes = [models.Index(fields=["subject", "sequence"], name="fm_webhook_message_subject")]
 
     def __str__(self) -> str:
-        from .events import EVENT_TYPES
+        from marketplace.webhooks.events import EVENT_TYPES
 
         event = EVENT_TYPES.get(self.event_type)
         return f"{event.label if event else self.event_type} ({self.event_id})"

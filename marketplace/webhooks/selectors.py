@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from .models import WebhookDelivery, WebhookEndpoint
+from marketplace.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 def user_manages_webhooks(user) -> bool:

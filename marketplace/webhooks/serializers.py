@@ -6,7 +6,7 @@ import json
 
 from rest_framework import serializers
 
-from .events import EVENT_TYPES
+from marketplace.webhooks.events import EVENT_TYPES
 
 
 class WebhookEndpointWriteSerializer(serializers.Serializer):

@@ -12,17 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.errors import ServiceError
 from marketplace.conf import market_settings
-
-from .addresses import AddressRefused, url_check
-from .events import EVENT_TYPES
-from .models import (
+from marketplace.webhooks.addresses import AddressRefused, url_check
+from marketplace.webhooks.events import EVENT_TYPES
+from marketplace.webhooks.models import (
     DeliveryStatus,
     WebhookDelivery,
     WebhookEndpoint,
     WebhookMessage,
     WebhookSubjectSequence,
 )
-from .signing import webhook_secret_generate
+from marketplace.webhooks.signing import webhook_secret_generate
 
 
 class WebhookRefused(ServiceError):
@@ -199,14 +198,14 @@ def _deliveries_create(message: WebhookMessage) -> None:
 
 
 def _attempts_enqueue(delivery_ids: list[int]) -> None:
-    from .tasks import webhook_delivery_attempt
+    from marketplace.webhooks.tasks import webhook_delivery_attempt
 
     for delivery_id in delivery_ids:
         webhook_delivery_attempt.delay(delivery_id)
 
 
 def _signals_send(message_id: int) -> None:
-    from .signals import message_signals_send
+    from marketplace.webhooks.signals import message_signals_send
 
     claimed = WebhookMessage.objects.filter(pk=message_id, signals_sent_at__isnull=True).update(
         signals_sent_at=timezone.now()

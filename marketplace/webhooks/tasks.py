@@ -13,7 +13,7 @@ WEBHOOK_BEAT_SCHEDULE = {
 @shared_task(base=PluginTask, name="face_market.webhooks.delivery_attempt", ignore_result=True)
 def webhook_delivery_attempt(delivery_id: int) -> str:
     """Send one delivery if it is due (a no-op otherwise). Receiver errors are recorded, never raised."""
-    from .delivery import webhook_delivery_send
+    from marketplace.webhooks.delivery import webhook_delivery_send
 
     return webhook_delivery_send(delivery_id=delivery_id)
 
@@ -21,6 +21,6 @@ def webhook_delivery_attempt(delivery_id: int) -> str:
 @shared_task(base=PluginTask, name="face_market.webhooks.deliveries_retry", ignore_result=True)
 def webhook_deliveries_retry() -> int:
     """Periodic: queue the deliveries whose next attempt is due."""
-    from .services import webhook_deliveries_due_dispatch
+    from marketplace.webhooks.services import webhook_deliveries_due_dispatch
 
     return webhook_deliveries_due_dispatch()

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api
+from marketplace.webhooks import api
 
 DELIVERY = "webhook-endpoints/<int:endpoint_id>/deliveries/<int:delivery_id>/"
 

@@ -82,8 +82,8 @@ def test_second_revocation_request_returns_the_first(
     buyer, published_listing, django_capture_on_commit_callbacks
 ):
     licence = licensed(buyer, published_listing, django_capture_on_commit_callbacks)
-    first = revocation_request(seller=licence.seller, listing=published_listing)
-    assert revocation_request(seller=licence.seller, listing=published_listing) == first
+    first = revocation_request(seller=licence.seller, listing=published_listing, reason="retiring")
+    assert revocation_request(seller=licence.seller, listing=published_listing, reason="again") == first
     assert Revocation.objects.count() == 1
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from kernel import outbox
 from kernel.transitions import transition
 
 from ..consent import consent_text, current_version
@@ -15,6 +16,9 @@ from ..permissions import can_enroll
 from ..state import ACTIVE_STATUSES, EnrollmentStatus
 from .retention import raw_captures_delete
 from .templates import face_template_withdraw
+
+#: outbox event: a user withdrew biometric consent (their templates and captures are deleted)
+CONSENT_WITHDRAWN = "verification.consent_withdrawn"
 
 
 @transaction.atomic
@@ -61,4 +65,6 @@ def biometric_consent_withdraw(*, user) -> int:
         raw_captures_delete(enrollment=enrollment)
     for template in FaceTemplate.objects.filter(subject_user=user):
         face_template_withdraw(template=template, delete=True)
+    # the deal above listens: the seller's listings are withdrawn and their licences end with notice
+    outbox.event_emit(CONSENT_WITHDRAWN, subject=f"user:{user.pk}", payload={"user_id": user.pk})
     return withdrawn
