@@ -4,9 +4,12 @@ gives hosts, plus only what a site owns: the admin, the language switch and the 
 from django.contrib import admin
 from django.urls import include, path
 
+from .login import ThrottledLoginView
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("marketplace.urls")),
 ]

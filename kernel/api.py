@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from .conf import kernel_settings
 from .errors import exception_handler
+from .input_guard import refuse_nul_bytes
 
 
 class OptionalTokenAuthentication(TokenAuthentication):
@@ -131,6 +132,11 @@ class PluginAPIMixin:
 
     def get_exception_handler(self):
         return exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # after authentication and throttling, before any view code reaches the database
+        refuse_nul_bytes(query=request.query_params, path_kwargs=kwargs, data=request.data)
 
 
 class PluginAPIView(PluginAPIMixin, APIView):

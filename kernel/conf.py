@@ -93,5 +93,9 @@ DEFAULTS: dict[str, Any] = {
         "login": "10/min",
         "consent_checks": "600/min",
     },
+    # authentication throttling (faults): failed logins within LOGIN_LOCKOUT_SECONDS before refusing
+    "LOGIN_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_FAILURES_PER_ADDRESS": 30,
+    "LOGIN_LOCKOUT_SECONDS": 900,
 }
 kernel_settings = AppSettings("kernel", DEFAULTS)

@@ -6,7 +6,8 @@ from kernel.conf import AppSettings
 
 DEFAULTS: dict[str, Any] = {
     "LISTING_PHOTO_MAX_BYTES": 10 * 1024 * 1024,  # a portfolio photo upload
-    "LISTING_PHOTO_MAX_PIXELS": 40_000_000,  # refused before decoding: decompression bombs
+    # faults: refused before decoding; 16 MP bounds what one upload can decode to (about 48 MB RGB)
+    "LISTING_PHOTO_MAX_PIXELS": 16_000_000,
     "LISTING_PREVIEW_MAX_PX": 640,  # longest side of a public, watermarked preview
     "LISTING_PREVIEW_WATERMARK": "FACE MARKET PREVIEW",
     "CATALOGUE_PAGE_SIZE": 24,

@@ -33,6 +33,21 @@ def transfer_execute_task(transfer_id: int) -> str:
     return transfer_execute(transfer_id=transfer_id).status
 
 
+@shared_task(base=PluginTask, name="face_market.payouts.refund_execute")
+def refund_execute_task(refund_id: int) -> str:
+    from .services.refund_execution import refund_execute
+
+    return refund_execute(refund_id=refund_id).status
+
+
+@shared_task(base=PluginTask, name="face_market.payouts.refunds_retry")
+def refunds_retry() -> int:
+    """Periodic: send refunds that were recorded but never reached the gateway."""
+    from .services.refund_execution import refunds_retry as retry
+
+    return retry()
+
+
 @shared_task(base=PluginTask, name="face_market.payouts.transfer_retry")
 def transfer_retry(transfer_id: int | None = None) -> int:
     """Retry one failed or waiting transfer, or (periodically) all of them. Returns how many got paid."""

@@ -23,6 +23,15 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 if os.environ.get("FACE_MARKET_TEST_DB_NAME"):
     DATABASES["default"]["NAME"] = os.environ["FACE_MARKET_TEST_DB_NAME"]  # noqa: F405
 
+# SQLite tests run on a file (in memory where /dev/shm exists), as the site does: an in-memory
+# shared-cache database locks whole tables and ignores the busy timeout, so concurrency tests would
+# test the test database, not the site's IMMEDIATE + timeout settings.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    _shm = "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.path.join(  # noqa: F405
+        _shm, f"face-market-test-{os.getpid()}.sqlite3"
+    )
+
 # The plugin's API throttles stay on in tests, with rates no test reaches by accident; the throttle
 # tests set their own.
 FACE_MARKET = {  # noqa: F405

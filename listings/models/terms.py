@@ -49,7 +49,11 @@ class LicenceTermsVersion(TermsFields):
 
 
 class ExclusivityClaim(models.Model):
-    """A sold exclusivity over one use category of a listing, until it ends or is released.
+    """A sold (or, with ``reserved_until``, reserved) exclusivity over one use category of a listing.
+
+    An open checkout reserves its scope until it expires: exclusive rows hold their categories, and
+    a non-exclusive checkout's rows (``exclusivity="none"``) keep an exclusivity that would breach
+    its licence from being sold meanwhile. Capture turns the reservation into the licence's claim.
 
     A fully exclusive licence claims every category of its terms. The partial unique constraint on
     ``(listing, category)`` among unreleased claims is what stops two racing buyers from both
@@ -64,13 +68,15 @@ class ExclusivityClaim(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     released_at = models.DateTimeField(null=True, blank=True)
+    #: set while the row only reserves the scope for an open checkout; cleared when it is paid
+    reserved_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["listing", "category"],
-                condition=models.Q(released_at__isnull=True),
+                condition=models.Q(released_at__isnull=True) & ~models.Q(exclusivity="none"),
                 name="fm_exclusivity_one_active_per_category",
             ),
             models.CheckConstraint(

@@ -8,11 +8,9 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from ..errors import ExclusivityConflict, PriceOnRequest
 from ..models import (
-    ExclusivityClaim,
     LicenceTermsTemplate,
     LicenceTermsVersion,
     Listing,
@@ -24,9 +22,7 @@ from ..permissions import is_moderator, owns
 from ..quotes import Quote, QuoteScope, price_quote
 from ..state import ListingStatus, PreviewStatus
 from ..terms import scope_clean, terms_price_factors
-from ..vocabulary import Exclusivity
-
-FULL_CLAIM = "*"
+from .exclusivity import exclusivity_held, exclusivity_scope_conflicts
 
 
 def tiers_offered() -> QuerySet[Tier]:
@@ -71,30 +67,19 @@ def terms_versions_of(listing: Listing) -> QuerySet[LicenceTermsVersion]:
     return LicenceTermsVersion.objects.filter(listing=listing).order_by("-number")
 
 
-def _active_claimed_categories(listing: Listing) -> set[str]:
-    return set(
-        ExclusivityClaim.objects.filter(
-            listing=listing, released_at__isnull=True, ends_at__gt=timezone.now()
-        ).values_list("category", flat=True)
-    )
+def exclusivity_conflicts(
+    listing: Listing, scope: QuoteScope | Mapping[str, Any], *, exclude_reference: str = ""
+) -> list[str]:
+    """The categories of ``scope`` that sold or reserved exclusivity blocks (empty: it can be offered).
 
-
-def exclusivity_conflicts(listing: Listing, scope: QuoteScope | Mapping[str, Any]) -> list[str]:
-    """The categories of ``scope`` that sold exclusivity blocks (empty: the scope can be offered).
-
-    A fully exclusive sale blocks everything; a category-exclusive sale blocks its categories; and a
-    scope asking for full exclusivity is blocked by any exclusivity already sold.
+    A fully exclusive sale blocks everything; a category-exclusive sale blocks its categories; a
+    scope asking for exclusivity is also blocked by open checkouts over its categories (a full one by
+    any open checkout), since their licences would breach it.
     """
     if not isinstance(scope, QuoteScope):
         scope = scope_clean(scope, terms_version_current(listing))
-    claimed = _active_claimed_categories(listing)
-    if not claimed:
-        return []
-    if FULL_CLAIM in claimed:
-        return list(scope.use_categories) or [FULL_CLAIM]
-    if scope.exclusivity == Exclusivity.FULL:
-        return sorted(claimed)
-    return [category for category in scope.use_categories if category in claimed]
+    held = exclusivity_held(listing, exclude_reference=exclude_reference)
+    return exclusivity_scope_conflicts(held, scope)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,12 @@ The purchase flow (the deal app above) needs: ``terms_version_mark_sold``, ``exc
 """
 
 from .catalogue import listing_catalogue_refresh, listing_popularity_bump
-from .exclusivity import exclusivity_claim, exclusivity_claims_expire, exclusivity_release
+from .exclusivity import (
+    exclusivity_claim,
+    exclusivity_claims_expire,
+    exclusivity_release,
+    exclusivity_reserve,
+)
 from .listings import (
     listing_create,
     listing_pause,
@@ -41,6 +46,7 @@ __all__ = [
     "exclusivity_claim",
     "exclusivity_claims_expire",
     "exclusivity_release",
+    "exclusivity_reserve",
     "listing_catalogue_refresh",
     "listing_create",
     "listing_hide_pending_review",

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import translation
 
 from ..catalogue_cache import catalogue_cache_invalidate
 from ..labels import tier_name
-from ..models import ExclusivityClaim, FacetKind, Listing, ListingFacet
+from ..models import FacetKind, Listing, ListingFacet
 from ..search_words import cjk_segment
+from ..selectors.exclusivity import exclusivity_held
 from ..vocabulary import Exclusivity, Language, UseCategory
 
 SEARCH_DOCUMENT_MAX_CHARS = 8_000
@@ -63,12 +64,9 @@ def _exclusivity_available(listing: Listing) -> bool:
     offered = set(terms.exclusivity_factors_bps) - {Exclusivity.NONE}
     if not offered:
         return False
-    claimed = set(
-        ExclusivityClaim.objects.filter(
-            listing=listing, released_at__isnull=True, ends_at__gt=timezone.now()
-        ).values_list("category", flat=True)
-    )
-    if "*" in claimed:  # fully exclusive licence sold
+    held = exclusivity_held(listing)  # sold claims and open checkouts' reservations
+    claimed = held.exclusive | held.shared
+    if "*" in held.exclusive:  # fully exclusive licence sold
         return False
     if Exclusivity.FULL in offered and not claimed:
         return True

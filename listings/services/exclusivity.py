@@ -1,4 +1,7 @@
-"""Sold exclusivity: recorded by the purchase flow, so conflicting offers are blocked.
+"""Sold and reserved exclusivity: recorded by the purchase flow, so conflicting offers are blocked.
+
+A checkout reserves its scope when it opens (``exclusivity_reserve``); the capture turns that
+reservation into the licence's claim (``exclusivity_claim``); expiry or cancellation releases it.
 
 A category-exclusive licence claims each of its categories; a fully exclusive one claims every
 category of its terms plus ``"*"`` (which blocks every other offer). The partial unique constraint
@@ -14,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,11 +48,103 @@ def claimed_categories(scope: QuoteScope, terms: LicenceTermsVersion) -> list[st
 
 
 def exclusivity_claims_expire(*, listing: Listing) -> int:
-    """Release claims whose licence period is over, so their categories can be sold again."""
+    """Release claims whose licence period is over and reservations whose checkout has expired,
+    so their categories can be sold again (they stop counting at once; this frees the unique slot)."""
     now = timezone.now()
+    ended = ExclusivityClaim.objects.filter(listing=listing, released_at__isnull=True)
+    return ended.filter(Q(ends_at__lte=now) | Q(reserved_until__lte=now)).update(released_at=now)
+
+
+def _rows(*, listing, terms, scope: QuoteScope, reference: str, starts_at, reserved_until=None):
+    categories = claimed_categories(scope, terms)
+    exclusivity = scope.exclusivity
+    if not categories and reserved_until is not None:  # a non-exclusive checkout reserves its share
+        categories, exclusivity = list(scope.use_categories), Exclusivity.NONE
+    return [
+        ExclusivityClaim(
+            listing=listing,
+            terms_version=terms,
+            category=category,
+            exclusivity=exclusivity,
+            licence_reference=reference,
+            starts_at=starts_at,
+            ends_at=add_months(starts_at, scope.duration_months),
+            reserved_until=reserved_until,
+        )
+        for category in categories
+    ]
+
+
+def _insert(rows: list[ExclusivityClaim]) -> list[ExclusivityClaim]:
+    try:
+        with transaction.atomic():  # a savepoint: a racing claim fails here, not the caller's transaction
+            return ExclusivityClaim.objects.bulk_create(rows)
+    except IntegrityError as exc:
+        raise ExclusivityConflict(
+            _("Another buyer has just bought exclusivity over this scope."),
+            categories=sorted({row.category for row in rows}),
+        ) from exc
+
+
+def _locked_scope(listing, scope, terms_version):
+    locked = Listing.objects.select_for_update().get(pk=listing.pk)
+    terms = terms_version or locked.current_terms
+    if not isinstance(scope, QuoteScope):
+        scope = scope_clean(scope, terms)
+    exclusivity_claims_expire(listing=locked)
+    return locked, terms, scope
+
+
+def _unreleased(listing, reference):
     return ExclusivityClaim.objects.filter(
-        listing=listing, released_at__isnull=True, ends_at__lte=now
-    ).update(released_at=now)
+        listing=listing, licence_reference=reference, released_at__isnull=True
+    )
+
+
+def _raise_on_conflict(listing, scope, reference) -> None:
+    from ..selectors import exclusivity_conflicts
+
+    conflicts = exclusivity_conflicts(listing, scope, exclude_reference=reference)
+    if conflicts:
+        raise ExclusivityConflict(categories=conflicts)
+
+
+@transaction.atomic
+def exclusivity_reserve(
+    *,
+    listing: Listing,
+    scope: QuoteScope | Mapping[str, Any],
+    licence_reference: str,
+    reserved_until: datetime,
+    terms_version: LicenceTermsVersion | None = None,
+) -> list[ExclusivityClaim]:
+    """Hold the scope for an open checkout until ``reserved_until``. Idempotent per reference.
+
+    Raises ``ExclusivityConflict`` when sold or reserved exclusivity already blocks the scope.
+    """
+    if not licence_reference:
+        raise ValueError("licence_reference is required")
+    locked, terms, scope = _locked_scope(listing, scope, terms_version)
+    existing = list(
+        ExclusivityClaim.objects.filter(
+            listing=locked, licence_reference=licence_reference, released_at__isnull=True
+        )
+    )
+    if existing:
+        return existing
+    _raise_on_conflict(locked, scope, licence_reference)
+    claims = _insert(
+        _rows(
+            listing=locked,
+            terms=terms,
+            scope=scope,
+            reference=licence_reference,
+            starts_at=timezone.now(),
+            reserved_until=reserved_until,
+        )
+    )
+    listing_catalogue_refresh(listing=locked)
+    return claims
 
 
 @transaction.atomic
@@ -62,47 +158,35 @@ def exclusivity_claim(
 ) -> list[ExclusivityClaim]:
     """Record the exclusivity a licence was sold with. Idempotent per ``licence_reference``.
 
-    Raises ``ExclusivityConflict`` if any part of it is already held by another licence. A
-    non-exclusive scope claims nothing and returns ``[]``.
+    A live reservation of the same reference becomes the claim (its exclusive rows now run from
+    ``starts_at``; a non-exclusive checkout's share is released). Without one, raises
+    ``ExclusivityConflict`` if any sold or reserved exclusivity blocks the scope, non-exclusive
+    scopes included. A non-exclusive scope claims nothing and returns ``[]``.
     """
-    from ..selectors import exclusivity_conflicts
-
     if not licence_reference:
         raise ValueError("licence_reference is required")
-    locked = Listing.objects.select_for_update().get(pk=listing.pk)
-    existing = list(ExclusivityClaim.objects.filter(listing=locked, licence_reference=licence_reference))
-    if existing:
-        return existing
-    terms = terms_version or locked.current_terms
-    if not isinstance(scope, QuoteScope):
-        scope = scope_clean(scope, terms)
-    categories = claimed_categories(scope, terms)
-    if not categories:
-        return []
-    exclusivity_claims_expire(listing=locked)
-    conflicts = exclusivity_conflicts(locked, scope)
-    if conflicts:
-        raise ExclusivityConflict(categories=conflicts)
+    locked, terms, scope = _locked_scope(listing, scope, terms_version)
     starts_at = starts_at or timezone.now()
-    rows = [
-        ExclusivityClaim(
-            listing=locked,
-            terms_version=terms,
-            category=category,
-            exclusivity=scope.exclusivity,
-            licence_reference=licence_reference,
-            starts_at=starts_at,
-            ends_at=add_months(starts_at, scope.duration_months),
+    live = ExclusivityClaim.objects.filter(
+        listing=locked, licence_reference=licence_reference, released_at__isnull=True
+    )
+    claims = list(live.filter(reserved_until__isnull=True))
+    if claims:
+        return claims
+    reserved = list(live)
+    if reserved:
+        live.filter(exclusivity=Exclusivity.NONE).update(released_at=starts_at)
+        live.exclude(exclusivity=Exclusivity.NONE).update(
+            reserved_until=None, starts_at=starts_at, ends_at=add_months(starts_at, scope.duration_months)
         )
-        for category in categories
-    ]
-    try:
-        with transaction.atomic():  # a savepoint: a racing claim fails here, not the caller's transaction
-            claims = ExclusivityClaim.objects.bulk_create(rows)
-    except IntegrityError as exc:
-        raise ExclusivityConflict(
-            _("Another buyer has just bought exclusivity over this scope."), categories=categories
-        ) from exc
+        claims = list(
+            ExclusivityClaim.objects.filter(pk__in=[row.pk for row in reserved], released_at__isnull=True)
+        )
+    else:
+        _raise_on_conflict(locked, scope, licence_reference)
+        claims = _insert(
+            _rows(listing=locked, terms=terms, scope=scope, reference=licence_reference, starts_at=starts_at)
+        )
     listing_popularity_bump(listing_id=locked.pk, points=SALE_POPULARITY_POINTS)
     listing_catalogue_refresh(listing=locked)
     return claims

@@ -22,6 +22,7 @@ FACE_MARKET_SCHEDULE: dict[str, tuple[str, float]] = {
     "project-requests-default": ("face_market.project_requests_default", 3600.0),
     "payment-webhooks-retry": ("face_market.payouts.webhook_events_retry", 300.0),
     "transfers-retry": ("face_market.payouts.transfer_retry", 3600.0),
+    "refunds-retry": ("face_market.payouts.refunds_retry", 300.0),
     "ledger-reconcile": ("face_market.payouts.reconcile", 86400.0),
     "raw-captures-purge": ("face_market.verification.raw_captures_purge", 3600.0),
     "face-match-flags-sync": ("face_market.moderation.face_match_flags_sync", 60.0),

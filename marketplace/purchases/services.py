@@ -2,8 +2,9 @@
 
 Orders are created before any money moves; the licence is issued only when payouts reports the
 payment captured (``licence_issue_for_payment``, called from ``marketplace.purchases.payment_events``).
-Whatever cannot be honoured once paid (checkout expired, listing gone, exclusivity sold to a
-racing buyer) is refunded in full from the hold: a buyer is never charged for nothing.
+An open checkout reserves its scope's exclusivity until it expires, so a buyer who pays in time
+always gets the licence. Whatever cannot be honoured once paid (checkout expired and its scope sold
+meanwhile, listing gone) is refunded in full from the hold: a buyer is never charged for nothing.
 """
 
 from __future__ import annotations
@@ -29,7 +30,12 @@ from listings.errors import ExclusivityConflict
 from listings.models import Listing
 from listings.quoting.answered import quote_request_priced
 from listings.selectors import listing_quote
-from listings.services import exclusivity_claim, exclusivity_release, terms_version_mark_sold
+from listings.services import (
+    exclusivity_claim,
+    exclusivity_release,
+    exclusivity_reserve,
+    terms_version_mark_sold,
+)
 from listings.services.exclusivity import add_months
 from listings.state import ListingStatus
 from marketplace.access.services import project_request_bind
@@ -67,7 +73,6 @@ def _same_checkout(order: Order, listing_id: int, scope: Mapping[str, Any]) -> O
     return order
 
 
-@transaction.atomic
 def order_create(
     *,
     buyer,
@@ -77,21 +82,56 @@ def order_create(
     return_url: str = "",
     quote_request=None,
 ) -> Order:
-    """Price the scope and start the payment. A double-submitted form returns the first order.
+    """Price the scope, reserve it and start the payment. A double-submitted form returns the first order.
+
+    The order and its exclusivity reservation are committed first; the payment provider is called
+    afterwards with no transaction or lock held (its idempotency key makes a retry safe), and the
+    checkout link is saved in a transaction of its own (the Saleor pattern).
 
     Raises ``PermissionDenied`` (not a buyer), ``CheckoutRefused`` (not for sale, own listing),
     ``ValidationError`` (scope outside the terms), listings' ``PriceOnRequest`` or
-    ``ExclusivityConflict`` (sold already: the buyer is never charged). ``{public_id}`` in
-    ``return_url`` becomes the order's id (the page the payment page sends the buyer back to).
+    ``ExclusivityConflict`` (sold or reserved already: the buyer is never charged). ``{public_id}``
+    in ``return_url`` becomes the order's id (the page the payment page sends the buyer back to).
     """
+    order, created = _order_record(
+        buyer=buyer,
+        listing_id=listing_id,
+        scope=scope,
+        checkout_key=checkout_key,
+        quote_request=quote_request,
+    )
+    if not created and order.checkout_url:
+        return order
+    session = payment_session_create(
+        reference=order.reference,
+        amount=Money(order.amount_minor, order.currency),
+        payer=buyer,
+        payee=order.listing.seller,
+        idempotency_key=f"checkout:{order.reference}",
+        purpose=PAYMENT_PURPOSE_ORDER,
+        description=f"Face licence {order.reference}: {order.listing.title}"[:200],
+        return_url=return_url.replace("{public_id}", str(order.public_id)),
+    )
+    order.checkout_url = session.checkout_url
+    Order.objects.filter(pk=order.pk).update(checkout_url=session.checkout_url, updated_at=timezone.now())
+    return order
+
+
+@transaction.atomic
+def _order_record(*, buyer, listing_id: int, scope, checkout_key: str, quote_request) -> tuple[Order, bool]:
+    """The checkout's intent, committed before any money moves: the order and its reservation."""
     if not user_has_role(buyer, Role.BUYER):
         raise PermissionDenied(_("Only buyers can buy licences."))
     if not checkout_key or len(checkout_key) > 64:
         raise ValidationError({"checkout_key": _("A checkout key of 1 to 64 characters is required.")})
     existing = Order.objects.filter(buyer=buyer, checkout_key=checkout_key).first()
     if existing is not None:
-        return _same_checkout(existing, listing_id, scope)
-    listing = Listing.objects.select_related("seller").filter(pk=listing_id).first()
+        return _same_checkout(existing, listing_id, scope), False
+    # The listing's lock first, as the reservation takes it: inserting the order takes a share lock
+    # on the listing row, and upgrading that later would deadlock with a concurrent checkout.
+    listing = (
+        Listing.objects.select_for_update(of=("self",)).select_related("seller").filter(pk=listing_id).first()
+    )
     if listing is None or listing.status != ListingStatus.PUBLISHED:
         raise CheckoutRefused("not_for_sale", str(_("This listing is not for sale.")))
     if listing.seller_id == buyer.pk:
@@ -132,21 +172,17 @@ def order_create(
                 expires_at=now + timedelta(minutes=market_settings.CHECKOUT_TTL_MINUTES),
             )
     except IntegrityError:
-        return _same_checkout(Order.objects.get(buyer=buyer, checkout_key=checkout_key), listing_id, scope)
-    session = payment_session_create(
-        reference=reference,
-        amount=total,
-        payer=buyer,
-        payee=listing.seller,
-        idempotency_key=f"checkout:{reference}",
-        purpose=PAYMENT_PURPOSE_ORDER,
-        description=f"Face licence {reference}: {listing.title}"[:200],
-        return_url=return_url.replace("{public_id}", str(order.public_id)),
+        order = Order.objects.get(buyer=buyer, checkout_key=checkout_key)
+        return _same_checkout(order, listing_id, scope), False
+    exclusivity_reserve(
+        listing=listing,
+        scope=priced.scope,
+        licence_reference=reference,
+        reserved_until=order.expires_at,
+        terms_version=order.terms_version,
     )
-    order.checkout_url = session.checkout_url
-    order.save(update_fields=["checkout_url", "updated_at"])
     project_request_bind(listing=listing, buyer=buyer, licence_reference=reference)
-    return order
+    return order, True
 
 
 def _refund_unfulfillable(order: Order, *, reason: str) -> None:
@@ -156,6 +192,7 @@ def _refund_unfulfillable(order: Order, *, reason: str) -> None:
             reference=order.reference, reason=reason, idempotency_key=f"unfulfillable:{order.reference}"
         )
     transition(order, to=OrderStatus.REFUNDED, transitions=ORDER_TRANSITIONS, reason=reason)
+    exclusivity_release(licence_reference=order.reference)
     order.status_reason = reason
     order.save(update_fields=["status_reason", "updated_at"])
 
@@ -220,6 +257,7 @@ def order_payment_failed(*, reference: str, reason: str) -> Order | None:
     if order is None or order.status != OrderStatus.PENDING_PAYMENT:
         return order
     transition(order, to=OrderStatus.FAILED, transitions=ORDER_TRANSITIONS, reason=reason[:200])
+    exclusivity_release(licence_reference=order.reference)
     order.status_reason = reason[:200]
     order.save(update_fields=["status_reason", "updated_at"])
     return order
@@ -242,6 +280,7 @@ def orders_expire(*, now=None) -> int:
             )
         except TransitionRefused:  # paid in the meantime: the conditional update refused, rightly
             continue
+        exclusivity_release(licence_reference=order.reference)
         expired += 1
     return expired
 

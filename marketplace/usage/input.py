@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -10,9 +9,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from listings.conf import listings_settings
+from listings.images import image_inspect
 from listings.vocabulary import Medium, Monetisation, SensitiveUse, Territory, UseCategory
 
 TIMECODE = re.compile(r"^(\d{1,2}):([0-5]\d):([0-5]\d)(?:\.(\d{1,3}))?$")
@@ -141,15 +140,16 @@ def stills_clean(stills: Sequence[bytes]) -> list[tuple[bytes, str]]:
     for data in stills:
         if not data or len(data) > int(listings_settings.LISTING_PHOTO_MAX_BYTES):
             raise ValidationError({"stills": _("A still is empty or too large.")})
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                kind = STILL_TYPES.get(image.format or "")
-                if kind is None or image.width * image.height > int(
-                    listings_settings.LISTING_PHOTO_MAX_PIXELS
-                ):
-                    raise ValidationError({"stills": _("Stills must be JPEG, PNG or WebP images.")})
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-            raise ValidationError({"stills": _("A still is not a readable image.")}) from None
+        try:  # the same intake as every other upload: pixel cap before decoding, then a full decode
+            info = image_inspect(
+                data,
+                max_bytes=int(listings_settings.LISTING_PHOTO_MAX_BYTES),
+                max_pixels=int(listings_settings.LISTING_PHOTO_MAX_PIXELS),
+            )
+        except ValidationError as exc:
+            raise ValidationError({"stills": exc.messages}) from None
+        kind = STILL_TYPES.get(info.format)
+        if kind is None:
+            raise ValidationError({"stills": _("Stills must be JPEG, PNG or WebP images.")})
         clean.append((bytes(data), kind))
     return clean

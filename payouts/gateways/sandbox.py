@@ -13,6 +13,7 @@ import json
 import secrets
 import time
 
+from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
 
@@ -148,6 +149,7 @@ class SandboxGateway(PaymentGateway):
             "message": record.data.get("message", ""),
         }
 
+    @transaction.atomic  # the fake provider's own storage: its locks need a transaction of its own
     def refund_create(self, *, gateway_payment_id, charge_id, amount, reference, reason, idempotency_key):
         payment = self._get(Kind.PAYMENT, gateway_payment_id, lock=True)
         existing = SandboxRecord.objects.filter(idempotency_key=idempotency_key).first()
@@ -197,6 +199,7 @@ class SandboxGateway(PaymentGateway):
         )
         return TransferResult(gateway_transfer_id=record.gateway_id, destination=destination)
 
+    @transaction.atomic  # the fake provider's own storage: its locks need a transaction of its own
     def transfer_reverse(self, *, gateway_transfer_id, amount, idempotency_key):
         transfer = self._get(Kind.TRANSFER, gateway_transfer_id, lock=True)
         existing = SandboxRecord.objects.filter(idempotency_key=idempotency_key).first()

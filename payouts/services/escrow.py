@@ -19,12 +19,12 @@ from ..exceptions import (
     PayoutsFrozen,
     UnknownReference,
 )
-from ..gateways import get_gateway
 from ..models import EscrowHold, GatewayPayment, LedgerAccount, LedgerTransaction, Refund, Transfer
 from ..selectors import hold_releasable, is_frozen
 from ..state import HoldStatus, RefundStatus
 from .ledger import Leg, ledger_account, ledger_post
 from .payments import capture_key, payment_capture_record
+from .refund_execution import refund_send_after_commit
 from .refunds import refund_status_apply
 
 Kind = LedgerAccount.Kind
@@ -126,15 +126,26 @@ def _same_refund(refund: Refund, reference: str, amount: Money | None) -> Refund
     return refund
 
 
-@transaction.atomic
 def escrow_refund(
     *, reference: str, amount: Money | None = None, reason: str, idempotency_key: str
 ) -> Refund:
     """Refund the buyer out of the hold, through the gateway: ``amount`` or (``None``) all that remains.
 
     A partial refund leaves the rest releasable; refunding what remains voids the hold. Refused once
-    the hold has ended. The gateway is called with the same key, so a retry after a crash refunds once.
+    the hold has ended. The refund is recorded and its money leaves the hold first, in a transaction
+    holding the hold's lock; the gateway is called afterwards with no lock held (once the caller's
+    transaction commits, if there is one), with the same key, so a retry after a crash refunds once.
     """
+    refund = _escrow_refund_record(
+        reference=reference, amount=amount, reason=reason, idempotency_key=idempotency_key
+    )
+    return refund_send_after_commit(refund)
+
+
+@transaction.atomic
+def _escrow_refund_record(
+    *, reference: str, amount: Money | None, reason: str, idempotency_key: str
+) -> Refund:
     existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return _same_refund(existing, reference, amount)
@@ -153,14 +164,6 @@ def escrow_refund(
     if amount > remaining:
         raise InsufficientFunds(f"Refund of {amount} exceeds the {remaining} left in {reference!r}")
     payment = hold.payment
-    result = get_gateway(payment.gateway).refund_create(
-        gateway_payment_id=payment.gateway_payment_id,
-        charge_id=payment.charge_id,
-        amount=amount,
-        reference=reference,
-        reason=reason,
-        idempotency_key=idempotency_key,
-    )
     refund = Refund.objects.create(
         reference=reference,
         hold=hold,
@@ -170,14 +173,13 @@ def escrow_refund(
         currency=amount.currency,
         reason=reason[:500],
         gateway=payment.gateway,
-        gateway_refund_id=result.gateway_refund_id,
         idempotency_key=idempotency_key,
     )
-    _refund_out_of_hold(hold=hold, refund=refund, remaining=remaining, status=result.status)
+    _refund_out_of_hold(hold=hold, refund=refund, remaining=remaining, status=None)
     return refund
 
 
-def _refund_out_of_hold(*, hold: EscrowHold, refund: Refund, remaining: Money, status: str) -> None:
+def _refund_out_of_hold(*, hold: EscrowHold, refund: Refund, remaining: Money, status: str | None) -> None:
     refunds = ledger_account(kind=Kind.REFUNDS, currency=hold.currency)
     ledger_post(
         legs=[Leg(hold.account, -refund.money), Leg(refunds, refund.money)],
@@ -186,7 +188,8 @@ def _refund_out_of_hold(*, hold: EscrowHold, refund: Refund, remaining: Money, s
         reference=hold.reference,
         description=refund.reason or "Refund",
     )
-    refund_status_apply(refund=refund, status=status)
+    if status is not None:  # None: not sent yet; refund_execute applies the gateway's answer
+        refund_status_apply(refund=refund, status=status)
     if refund.money == remaining:
         transition(hold, to=HoldStatus.VOIDED, reason="refunded in full", **{"ended_at": timezone.now()})
         events.payment_event_emit(events.HOLD_VOIDED, reference=hold.reference)
@@ -233,6 +236,16 @@ def payment_refunds_sync(
                 .filter(gateway=gateway, gateway_refund_id=refund_id)
                 .first()
             )
+            if ours is None:  # ours, sent, but its answer not applied yet: the event overtook it
+                ours = (
+                    Refund.objects.select_for_update()
+                    .filter(payment=payment, source=Refund.Source.ESCROW, gateway_refund_id="", amount=amount)
+                    .order_by("pk")
+                    .first()
+                )
+                if ours is not None:
+                    Refund.objects.filter(pk=ours.pk).update(gateway_refund_id=refund_id)
+                    ours.gateway_refund_id = refund_id
             if ours is not None:
                 refund_status_apply(refund=ours, status=status)
                 touched.append(ours)

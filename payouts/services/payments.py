@@ -43,7 +43,6 @@ def _check_reference(reference: str) -> None:
         raise ValueError(f"reference must be 1..{REFERENCE_MAX} characters")
 
 
-@transaction.atomic
 def payment_session_create(
     *,
     reference: str,
@@ -58,7 +57,8 @@ def payment_session_create(
     """Start the buyer's payment for ``reference`` (captured at once, then held in escrow).
 
     ``payee`` is the seller the hold will be released to. Repeating the call with the same key
-    returns the same session (a double-submitted checkout makes one payment).
+    returns the same session (a double-submitted checkout makes one payment). Not atomic on
+    purpose: the gateway is called with no transaction open; only the record is written in one.
     """
     _check_reference(reference)
     if not isinstance(amount, Money):

@@ -67,6 +67,8 @@ DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": Path(tempfile.gettempdir()) / "host-project.sqlite3",
+        # concurrent writes queue instead of failing (the plugin's kernel.W001 says so otherwise)
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

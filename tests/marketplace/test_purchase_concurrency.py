@@ -7,11 +7,11 @@ import threading
 import pytest
 from django.db import connection
 
+from listings.errors import ExclusivityConflict
 from marketplace.models import Licence, Order
 from marketplace.purchases.state import OrderStatus
 from marketplace.services import order_create
-from payouts.models import EscrowHold
-from payouts.selectors import hold_status
+from payouts.models import EscrowHold, GatewayPayment
 
 from .purchase_helpers import assert_ledger_balanced, key, pay, scope_for
 
@@ -40,24 +40,24 @@ def run_together(functions) -> list:
     return results
 
 
-def test_many_buyers_pay_for_one_exclusive_licence_exactly_one_wins(make_user, published_listing):
+def test_many_buyers_check_out_one_exclusive_licence_exactly_one_reserves_and_pays(
+    make_user, published_listing
+):
     scope = scope_for(published_listing, exclusivity="full")
     buyers = [make_user(f"racer{i}", "buyer") for i in range(8)]
-    orders = [
-        order_create(buyer=b, listing_id=published_listing.pk, scope=scope, checkout_key=key())
-        for b in buyers
-    ]
 
-    results = run_together([lambda o=o: pay(o) for o in orders])
+    def buy(b):
+        order = order_create(buyer=b, listing_id=published_listing.pk, scope=scope, checkout_key=key())
+        pay(order)
+        return order
 
-    assert not [r for r in results if isinstance(r, Exception)], results
+    results = run_together([lambda b=b: buy(b) for b in buyers])
+
+    refused = [r for r in results if isinstance(r, ExclusivityConflict)]
+    assert len(refused) == 7, results  # refused at checkout: never charged
     assert Licence.objects.count() == 1
-    statuses = sorted(Order.objects.values_list("status", flat=True))
-    assert statuses.count(OrderStatus.LICENSED) == 1
-    assert statuses.count(OrderStatus.REFUNDED) == 7
-    for order in Order.objects.filter(status=OrderStatus.REFUNDED):
-        hold = hold_status(reference=order.reference)
-        assert hold.status == "voided" and hold.refunded == order.amount
+    assert list(Order.objects.values_list("status", flat=True)) == [OrderStatus.LICENSED]
+    assert GatewayPayment.objects.count() == 1
     assert_ledger_balanced()
 
 

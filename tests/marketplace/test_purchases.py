@@ -135,25 +135,29 @@ def test_replayed_capture_issues_one_licence(buyer, published_listing, django_ca
     assert licence_issue_for_payment(reference="FL-NOT-OURS") is None
 
 
-def test_two_buyers_racing_for_exclusivity_one_wins_the_other_is_refunded(
+def test_an_open_exclusive_checkout_reserves_its_scope_and_a_late_payment_is_refunded(
     buyer, buyer2, published_listing, django_capture_on_commit_callbacks
 ):
     scope = scope_for(published_listing, exclusivity="full")
     first = order_create(buyer=buyer, listing_id=published_listing.pk, scope=scope, checkout_key=key())
-    second = order_create(buyer=buyer2, listing_id=published_listing.pk, scope=scope, checkout_key=key())
-    pay(first, capture=django_capture_on_commit_callbacks)
-    pay(second, capture=django_capture_on_commit_callbacks)
-    first.refresh_from_db()
-    second.refresh_from_db()
-    assert first.status == OrderStatus.LICENSED
-    assert second.status == OrderStatus.REFUNDED
-    assert "exclusivity" in second.status_reason
-    assert Licence.objects.count() == 1
-    assert hold_status(reference=second.reference).refunded == second.amount
-    assert_ledger_balanced()
-    # and a third buyer is refused before paying anything
+    # while the first checkout is open, its exclusivity is reserved: nobody else gets to pay
     with pytest.raises(ExclusivityConflict):
         order_create(buyer=buyer2, listing_id=published_listing.pk, scope=scope, checkout_key=key())
+    # the first checkout expires unpaid; a second buyer buys; the first pays late and is refunded
+    Order.objects.filter(pk=first.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert orders_expire() == 1
+    second = order_create(buyer=buyer2, listing_id=published_listing.pk, scope=scope, checkout_key=key())
+    pay(second, capture=django_capture_on_commit_callbacks)
+    pay(first, capture=django_capture_on_commit_callbacks)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.status == OrderStatus.LICENSED
+    assert first.status == OrderStatus.REFUNDED
+    assert Licence.objects.count() == 1
+    assert hold_status(reference=first.reference).refunded == first.amount
+    assert_ledger_balanced()
+    with pytest.raises(ExclusivityConflict):
+        order_create(buyer=buyer, listing_id=published_listing.pk, scope=scope, checkout_key=key())
     assert GatewayPayment.objects.count() == 2
 
 

@@ -39,6 +39,7 @@ from payouts.state import HoldStatus, PaymentStatus, RefundStatus, TransferStatu
 from payouts.tasks import escrow_release_task
 
 from .conftest import assert_ledger_healthy
+from .refund_helpers import refund_now
 
 pytestmark = pytest.mark.django_db
 Kind = LedgerAccount.Kind
@@ -143,18 +144,15 @@ def test_without_a_payout_account_the_money_stays_payable_then_goes(
 
 def test_partial_refunds_reduce_what_is_released(sandbox_hold, buyer, seller):
     sandbox_hold(reference="LIC-5", amount=10_000, payer=buyer, payee=seller)
-    refund = escrow_refund(
-        reference="LIC-5", amount=fen(3_000), reason="scope reduced", idempotency_key="rf-1"
-    )
+    refund = refund_now(reference="LIC-5", amount=fen(3_000), reason="scope reduced", idempotency_key="rf-1")
     assert refund.status == RefundStatus.SUCCEEDED
     assert (
-        escrow_refund(reference="LIC-5", amount=fen(3_000), reason="x", idempotency_key="rf-1").pk
-        == refund.pk
+        refund_now(reference="LIC-5", amount=fen(3_000), reason="x", idempotency_key="rf-1").pk == refund.pk
     )
     with pytest.raises(IdempotencyConflict):
-        escrow_refund(reference="LIC-5", amount=fen(2_000), reason="x", idempotency_key="rf-1")
+        refund_now(reference="LIC-5", amount=fen(2_000), reason="x", idempotency_key="rf-1")
     with pytest.raises(InsufficientFunds):
-        escrow_refund(reference="LIC-5", amount=fen(7_001), reason="too much", idempotency_key="rf-2")
+        refund_now(reference="LIC-5", amount=fen(7_001), reason="too much", idempotency_key="rf-2")
     view = hold_status(reference="LIC-5")
     assert (view.status, view.refunded, view.releasable) == (HoldStatus.PENDING, fen(3_000), fen(7_000))
     escrow_release(reference="LIC-5", idempotency_key="release:LIC-5")
@@ -166,14 +164,14 @@ def test_partial_refunds_reduce_what_is_released(sandbox_hold, buyer, seller):
 
 def test_full_refund_voids_the_hold_once(sandbox_hold, buyer, seller):
     hold = sandbox_hold(reference="LIC-6", amount=10_000, payer=buyer, payee=seller)
-    escrow_refund(reference="LIC-6", amount=fen(4_000), reason="part", idempotency_key="a")
-    escrow_refund(reference="LIC-6", reason="the rest", idempotency_key="b")  # None: all that remains
+    refund_now(reference="LIC-6", amount=fen(4_000), reason="part", idempotency_key="a")
+    refund_now(reference="LIC-6", reason="the rest", idempotency_key="b")  # None: all that remains
     hold.refresh_from_db()
     assert hold.status == HoldStatus.VOIDED and hold.ended_at
     with pytest.raises(HoldNotPending):
         escrow_release(reference="LIC-6", idempotency_key="release:LIC-6")
     with pytest.raises(HoldNotPending):
-        escrow_refund(reference="LIC-6", reason="again", idempotency_key="c")
+        refund_now(reference="LIC-6", reason="again", idempotency_key="c")
     assert Refund.objects.filter(reference="LIC-6").count() == 2
     assert balance(Kind.GATEWAY_CLEARING, gateway="sandbox") == 0  # all money went back
     assert_ledger_healthy()

@@ -25,7 +25,6 @@ from payouts.models import EscrowHold, LedgerAccount, LedgerLeg, LedgerTransacti
 from payouts.selectors import balances_by_account, ledger_totals_by_currency, unbalanced_transaction_ids
 from payouts.services import (
     commission_split,
-    escrow_refund,
     escrow_release,
     ledger_reverse,
     payment_session_create,
@@ -35,6 +34,7 @@ from payouts.services import (
     transfer_execute,
 )
 from payouts.state import HoldStatus, TransferStatus
+from tests.payouts.refund_helpers import refund_now
 
 Kind = LedgerAccount.Kind
 CURRENCIES = ["CNY", "USD", "JPY"]
@@ -121,7 +121,7 @@ class EscrowLedgerMachine(RuleBasedStateMachine):
         amount = None if full else Money(max(1, remaining * percent // 100), hold.currency)
         self.count += 1
         try:
-            refund = escrow_refund(
+            refund = refund_now(
                 reference=reference, amount=amount, reason="property", idempotency_key=f"refund:{self.count}"
             )
         except HoldNotPending:

@@ -40,6 +40,7 @@ from payouts.services import (
 from payouts.state import HoldStatus, PaymentStatus, PayoutAccountStatus, RefundStatus, TransferStatus
 
 from .conftest import STRIPE_KEY, WEBHOOK_SECRET, assert_ledger_healthy, deliver, stripe_signature
+from .refund_helpers import refund_now
 
 pytestmark = pytest.mark.django_db
 CARD_OK = "4242424242424242"
@@ -191,7 +192,7 @@ def test_partial_refund_through_stripe_then_its_event(
     intent_id = session.payment.gateway_payment_id
     buyer_pays(stripe_client, intent_id)
     deliver(client, stripe_event(stripe_client, "payment_intent.succeeded", intent_id))
-    refund = escrow_refund(
+    refund = refund_now(
         reference=reference,
         amount=Money(2_500, "CNY"),
         reason="one episode dropped",
@@ -326,7 +327,7 @@ def test_reconciliation_with_stripe_finds_what_the_ledger_missed(
     deliver(
         client, stripe_event(stripe_client, "payment_intent.succeeded", session.payment.gateway_payment_id)
     )
-    escrow_refund(
+    refund_now(
         reference=reference, amount=Money(1_000, "CNY"), reason="ok", idempotency_key=f"rf:{reference}"
     )
     report = reconciliation_run(window_days=0)
