@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.db import DEFAULT_DB_ALIAS, transaction
@@ -12,7 +14,11 @@ from kernel.roles import PERMISSION_APP_LABEL, ROLE_PERMISSIONS, SELF_SERVICE_RO
 
 @transaction.atomic
 def role_groups_sync(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, Group]:
-    """Create the role groups and give each exactly its permissions. Safe to run repeatedly."""
+    """Create the role groups and give each exactly its permissions. Safe to run repeatedly.
+
+    The permissions themselves are created first if they are missing (as after a database flush
+    that skipped post_migrate), the way ``django.contrib.auth`` creates them after ``migrate``."""
+    create_permissions(django_apps.get_app_config(PERMISSION_APP_LABEL), verbosity=0, using=using)
     groups: dict[str, Group] = {}
     for role, codenames in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.using(using).get_or_create(name=role_group_name(role))
@@ -27,7 +33,7 @@ def role_groups_sync(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, Group]:
 @transaction.atomic
 def user_role_grant(*, user, role: str) -> None:
     group = Group.objects.filter(name=role_group_name(role)).first()
-    if group is None:
+    if group is None or not group.permissions.exists():  # missing, or emptied (a database flush)
         group = role_groups_sync()[Role(role)]
     user.groups.add(group)
     # the permission cache on the instance would otherwise hide the new role until reload

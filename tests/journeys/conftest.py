@@ -6,10 +6,11 @@ import pytest
 from django.db import connections
 
 from marketplace.demo import demo_load
+from tests.listings.conftest import templates, tiers  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
+def demo(settings, tmp_path, templates):  # noqa: F811  (tiers and templates seeded again: flushes drop them)
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.DEBUG = True  # the demo loader refuses to run outside DEBUG
     result = demo_load()
