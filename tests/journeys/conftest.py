@@ -9,8 +9,15 @@ from marketplace.demo import demo_load
 from tests.listings.conftest import templates, tiers  # noqa: F401  (fixtures)
 
 
+@pytest.fixture(autouse=True)
+def seeded_tiers(templates):  # noqa: F811
+    """Every journey starts from the tiers and templates the migrations seed: an earlier transactional
+    test's flush removed them (serialized rollback restores only its own tests)."""
+    return templates
+
+
 @pytest.fixture
-def demo(settings, tmp_path, templates):  # noqa: F811  (tiers and templates seeded again: flushes drop them)
+def demo(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.DEBUG = True  # the demo loader refuses to run outside DEBUG
     result = demo_load()
