@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.checks import Tags, Warning, register
+from django.db import DatabaseError
 
 from .conf import verification_settings
 from .models import FaceTemplate
@@ -47,7 +48,10 @@ def check_face_template_filing(app_configs=None, databases=None, **kwargs) -> li
     """``manage.py check --database default``: warns as the stored faces approach the filing line."""
     if not databases:
         return []
-    status = face_template_filing_status()
+    try:
+        status = face_template_filing_status()
+    except DatabaseError:  # ``migrate`` runs database checks before the table exists
+        return []
     if not status.warn:
         return []
     what = "the filing is required now" if status.filing_required else "prepare the filing"
