@@ -11,11 +11,11 @@ from marketplace.accounts.services import (
 from marketplace.moderation.appeals import SameModerator, appeal_decide, appeal_file
 from marketplace.moderation.audit import audit_record
 from marketplace.moderation.face_claims import face_claim_decide, face_claim_start, face_claims_decide_pending
+from marketplace.moderation.flags import moderation_cases_sync_from_verification
 from marketplace.moderation.services import (
     moderation_case_act,
     moderation_case_assign,
     moderation_case_open,
-    moderation_cases_sync_from_verification,
     moderation_report_file,
 )
 from marketplace.moderation.takedown import TakedownResult, listing_takedown
