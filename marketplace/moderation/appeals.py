@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel.roles import Role
@@ -20,7 +19,7 @@ from listings.state import ListingStatus
 from marketplace.accounts.notifications import notify, notify_moderators
 from marketplace.accounts.services import user_role_grant
 from marketplace.models import Appeal, Licence, ModerationCase
-from marketplace.moderation.audit import audit_record
+from marketplace.moderation.audit import audit_record, decision_record
 from marketplace.moderation.services import require_moderator
 from marketplace.moderation.state import (
     APPEAL_TRANSITIONS,
@@ -147,25 +146,15 @@ def appeal_decide(*, appeal: Appeal, moderator, reverse: bool, reason: str) -> A
     if case.decided_by_id == moderator.pk:
         raise SameModerator(_("Another moderator must decide an appeal against your own decision."))
     to = AppealStatus.REVERSED if reverse else AppealStatus.UPHELD
-    transition(
+    decision_record(
         appeal,
         to=to,
         transitions=APPEAL_TRANSITIONS,
+        moderator=moderator,
         reason=reason,
-        actor=moderator,
-        decided_by=moderator,
-        decided_at=timezone.now(),
-        decision_reason=reason,
-    )
-    audit_record(
-        actor=moderator,
         action=f"appeal.{to}",
         subject_type="appeal",
-        subject_ref=appeal.pk,
         case=case,
-        reason=reason,
-        before={"status": AppealStatus.PENDING},
-        after={"status": to},
     )
     if reverse:
         _restore(case, moderator=moderator, reason=reason)

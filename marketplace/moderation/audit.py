@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.utils import timezone
+
+from kernel.transitions import transition
 from marketplace.models import AuditLogEntry, ModerationCase
 
 
@@ -32,6 +35,42 @@ def audit_record(
         before=dict(before or {}),
         after=dict(after or {}),
         money=[dict(m) for m in money],
+    )
+
+
+def decision_record(
+    obj,
+    *,
+    to: str,
+    transitions,
+    moderator,
+    reason: str,
+    action: str,
+    subject_type: str,
+    case: ModerationCase | None = None,
+) -> AuditLogEntry:
+    """A moderator's decision on a case or an appeal: the transition that stamps who decided, when and
+    why, then its audit entry (before and after status), in the caller's transaction."""
+    before = obj.status
+    transition(
+        obj,
+        to=to,
+        transitions=transitions,
+        reason=reason,
+        actor=moderator,
+        decided_by=moderator,
+        decided_at=timezone.now(),
+        decision_reason=reason,
+    )
+    return audit_record(
+        actor=moderator,
+        action=action,
+        subject_type=subject_type,
+        subject_ref=obj.pk,
+        reason=reason,
+        case=case,
+        before={"status": before},
+        after={"status": to},
     )
 
 

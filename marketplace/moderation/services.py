@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kernel.roles import Role, role_group_name
-from kernel.transitions import transition
 from listings.models import Listing
 from listings.services import (
     listing_hide_pending_review,
@@ -28,7 +27,7 @@ from listings.services import (
 from listings.state import ListingStatus
 from marketplace.accounts.notifications import notify, notify_moderators
 from marketplace.models import ModerationCase
-from marketplace.moderation.audit import audit_record
+from marketplace.moderation.audit import audit_record, decision_record
 from marketplace.moderation.state import (
     ACTION_STATUS,
     CASE_TRANSITIONS,
@@ -354,26 +353,15 @@ def moderation_case_act(*, case: ModerationCase, moderator, action: str, reason:
         raise ValidationError(_("This case is about no listing: suspend or ban the seller instead."))
     if action in (CaseAction.SUSPEND, CaseAction.BAN, CaseAction.REVERIFY) and case.seller_id is None:
         raise ValidationError(_("This case names no seller."))
-    before = case.status
-    transition(
+    decision_record(
         case,
         to=target,
         transitions=CASE_TRANSITIONS,
+        moderator=moderator,
         reason=reason,
-        actor=moderator,
-        decided_by=moderator,
-        decided_at=timezone.now(),
-        decision_reason=reason,
-    )
-    audit_record(
-        actor=moderator,
         action=f"case.{action}",
         subject_type="case",
-        subject_ref=case.pk,
-        reason=reason,
         case=case,
-        before={"status": before},
-        after={"status": target},
     )
     if action == CaseAction.TAKE_DOWN:
         listing_takedown(listing=case.listing, reason=reason, moderator=moderator, case=case)
