@@ -6,7 +6,8 @@ their transaction (``licence_event_emit(licence, "revoked")``); lower apps emit 
 from payouts). :func:`domain_handlers_register` (``AppConfig.ready()``) wires them to:
 
 - the outbound webhooks and public signals (``marketplace.webhooks``), one webhook type per event;
-- the trust surface: a licence's credential and its status-list entry follow the licence;
+- the trust surface: a licence's credential and its status-list entry follow the licence (and a
+  moderation hold or release of its listing);
 - moderation: a verification held for review becomes a moderation case at once, not at the next sweep.
 
 Every handler is idempotent: the outbox may run it again after a crash.
@@ -22,6 +23,8 @@ WEBHOOK_TYPES = {
     "hold.voided": "escrow.refunded",
 }
 LICENCE_KINDS = ("issued", "revoked", "expired", "suspended", "reinstated")
+#: listings' own moderation-hold events: the listing's licences' credentials follow them
+LISTING_REVIEW_KINDS = ("held_for_review", "review_released")
 
 
 def licence_event_emit(licence, kind: str) -> None:
@@ -115,6 +118,17 @@ def trust_licence_follow(event) -> None:
         trust_licence_sync(licence_id=licence_id)
 
 
+def trust_listing_follow(event) -> None:
+    """A moderation hold or release of a listing suspends or restores its licences' credentials."""
+    from marketplace.models import Licence
+    from marketplace.trust.services import trust_licence_sync
+
+    for licence_id in Licence.objects.filter(listing_id=event.payload.get("listing")).values_list(
+        "pk", flat=True
+    ):
+        trust_licence_sync(licence_id=licence_id)
+
+
 def held_verification_to_moderation(event) -> None:
     """A verification held for review reaches a moderator now, not at the next sweep: a claimant's
     verdict decides their face claim first (the claim owns its flag), then any other flag opens a case."""
@@ -138,5 +152,7 @@ def domain_handlers_register() -> None:
         outbox.handler_register(outbox_type, webhooks_publish)
     for kind in LICENCE_KINDS:
         outbox.handler_register(f"licence.{kind}", trust_licence_follow)
+    for kind in LISTING_REVIEW_KINDS:
+        outbox.handler_register(f"listing.{kind}", trust_listing_follow)
     outbox.handler_register("verification.blocked", held_verification_to_moderation)
     outbox.handler_register("verification.verified", claims_after_verification)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel import outbox
 from kernel.transitions import history
 
 from ..models import Listing
@@ -55,6 +56,9 @@ def listing_hide_pending_review(*, listing: Listing, reason: str, moderator=None
         updates={"updated_at": timezone.now()},
     )
     listing_catalogue_refresh(listing=listing)
+    outbox.event_emit(
+        "listing.held_for_review", subject=f"listing:{listing.pk}", payload={"listing": listing.pk}
+    )
     return True
 
 
@@ -74,4 +78,7 @@ def listing_review_release(*, listing: Listing, reason: str, moderator) -> bool:
         updates={"updated_at": timezone.now()},
     )
     listing_catalogue_refresh(listing=listing)
+    outbox.event_emit(
+        "listing.review_released", subject=f"listing:{listing.pk}", payload={"listing": listing.pk}
+    )
     return True

@@ -29,7 +29,6 @@ from marketplace.moderation.state import (
     CaseSource,
     CaseStatus,
 )
-from marketplace.trust.hooks import trust_on_listing_changed
 from payouts.services import payouts_unfreeze
 from verification.services import face_match_flag_revise
 
@@ -92,7 +91,6 @@ def _restore(case: ModerationCase, *, moderator, reason: str) -> None:
         before = listing.status
         restorable = before == ListingStatus.TAKEN_DOWN or listing_is_held_for_review(listing)
         if restorable and listing_review_release(listing=listing, reason=reason, moderator=moderator):
-            trust_on_listing_changed(listing.pk)
             audit_record(
                 actor=moderator,
                 action="listing.restored",

@@ -25,7 +25,6 @@ from marketplace.models import FaceClaim
 from marketplace.moderation.audit import audit_record
 from marketplace.moderation.services import moderation_case_open
 from marketplace.moderation.state import CLAIM_TRANSITIONS, CaseSource, ClaimStatus, Severity
-from marketplace.trust.hooks import trust_on_listing_changed
 from verification.engine_registry import get_face_engine
 from verification.models import Enrollment, FaceMatchFlag
 from verification.permissions import can_enroll
@@ -167,7 +166,6 @@ def face_claim_decide(*, claim: FaceClaim) -> FaceClaim:
     claim.case = case
     reason = _("Hidden pending review: a verified claimant's face matches (case %s)") % case.pk
     if listing_hide_pending_review(listing=listing, reason=reason):
-        trust_on_listing_changed(listing.pk)
         audit_record(
             actor=None,
             action="listing.hidden",

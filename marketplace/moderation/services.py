@@ -38,7 +38,6 @@ from marketplace.moderation.state import (
 )
 from marketplace.moderation.takedown import listing_takedown
 from marketplace.selectors import user_has_role
-from marketplace.trust.hooks import trust_on_listing_changed
 from payouts.services import payouts_freeze
 from verification.models import FaceMatchFlag
 from verification.services import face_match_flag_resolve, reverification_require
@@ -193,7 +192,6 @@ def _suspend(case: ModerationCase, *, moderator, reason: str) -> None:
     """Hide every listing of the seller and freeze their payouts; an appeal may restore them."""
     for listing in _seller_listings(case.seller):
         if listing_hide_pending_review(listing=listing, reason=reason, moderator=moderator):
-            trust_on_listing_changed(listing.pk)
             audit_record(
                 actor=moderator,
                 action="listing.hidden",
@@ -270,7 +268,6 @@ def _reverify(case: ModerationCase, *, moderator, reason: str) -> None:
         listing=case.listing, reason=reason, moderator=moderator
     )
     if hidden:
-        trust_on_listing_changed(case.listing_id)
         audit_record(
             actor=moderator,
             action="listing.hidden",
@@ -380,7 +377,6 @@ def moderation_case_act(*, case: ModerationCase, moderator, action: str, reason:
         and listing_is_held_for_review(case.listing)
         and listing_review_release(listing=case.listing, reason=reason, moderator=moderator)
     ):
-        trust_on_listing_changed(case.listing_id)
         audit_record(
             actor=moderator,
             action="listing.restored",

@@ -1,8 +1,9 @@
-"""The one place a licence or listing change reaches the trust surface (credential issue, status flip).
+"""The one place a licence change reaches the trust surface (credential issue, status flip).
 
-Called from the existing licence call sites (issue, revocation, expiry, takedown, moderation holds),
-one line each. It runs after the surrounding transaction commits, so a rolled-back change leaves the
-credentials alone; the kernel's outbox can later register ``trust_on_licence_changed`` as its handler.
+Called from the licence call sites not yet on the outbox, one line each; a moderation hold or release of
+a listing arrives as the ``listing.held_for_review`` / ``listing.review_released`` outbox events
+(``marketplace.domain_events``). It runs after the surrounding transaction commits, so a rolled-back
+change leaves the credentials alone.
 """
 
 from __future__ import annotations
@@ -14,14 +15,6 @@ def trust_on_licence_changed(licence_id: int) -> None:
     from marketplace.trust.tasks import trust_licence_sync_task
 
     transaction.on_commit(lambda: trust_licence_sync_task.delay(licence_id))
-
-
-def trust_on_listing_changed(listing_id: int) -> None:
-    """A moderation hold or release of a listing suspends or restores its licences' credentials."""
-    from marketplace.models import Licence
-
-    for licence_id in Licence.objects.filter(listing_id=listing_id).values_list("pk", flat=True):
-        trust_on_licence_changed(licence_id)
 
 
 def trust_on_usage_report_filed(report_id: int) -> None:
