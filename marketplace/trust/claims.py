@@ -61,7 +61,8 @@ def licensee_pseudonym(buyer_id: int) -> str:
 
 def organisation_name(user) -> str:
     """The name the buyer gave their account (their organisation), or "": a login name is never shown."""
-    return (user.get_full_name() or "").strip()
+    full_name = getattr(user, "get_full_name", None)  # a host's custom user model may not have one
+    return ((full_name() if callable(full_name) else "") or "").strip()
 
 
 def terms_hash(terms_version) -> str:
