@@ -20,6 +20,7 @@ from .vocabulary import (
     Medium,
     Monetisation,
     ReachBand,
+    RedLine,
     SensitiveUse,
     Territory,
     UseCategory,
@@ -126,6 +127,12 @@ class TermsForm(forms.Form):
         widget=CHECKBOXES,
         required=False,
     )
+    red_lines = forms.MultipleChoiceField(
+        label=_("My red lines: roles and themes my face is never used in"),
+        choices=RedLine.choices,
+        widget=CHECKBOXES,
+        required=False,
+    )
     ai_training_allowed = forms.BooleanField(
         label=_("Allow AI training or fine-tuning on my face"), required=False
     )
@@ -158,6 +165,7 @@ class TermsForm(forms.Form):
                 "max_duration_months",
                 "approval_mode",
                 "sensitive_uses_allowed",
+                "red_lines",
                 "ai_training_allowed",
                 "ai_label_text",
             )
@@ -178,6 +186,7 @@ class TermsForm(forms.Form):
                 "max_duration_months",
                 "approval_mode",
                 "sensitive_uses_allowed",
+                "red_lines",
                 "ai_training_allowed",
                 "ai_label_text",
             )

@@ -22,6 +22,7 @@ from .vocabulary import (
     Medium,
     Monetisation,
     ReachBand,
+    RedLine,
     SensitiveUse,
     Territory,
     UseCategory,
@@ -36,6 +37,7 @@ VOCABULARIES = {
     "reach_band": ReachBand,
     "monetisation": Monetisation,
     "sensitive_use": SensitiveUse,
+    "red_line": RedLine,
     "approval_mode": ApprovalMode,
     "language": Language,
 }

@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 from .quotes import PriceFactors, QuoteScope
 from .vocabulary import (
     MAX_DURATION_MONTHS,
+    RED_LINE_SENSITIVE_USE,
     ApprovalMode,
     Exclusivity,
     Medium,
     Monetisation,
     ReachBand,
+    RedLine,
     SensitiveUse,
     Territory,
     UseCategory,
@@ -111,6 +113,18 @@ def terms_clean(data: Mapping[str, Any]) -> dict[str, Any]:
             required=False,
         ),
     }
+    clean["red_lines"] = _codes(
+        data.get("red_lines"), RedLine, field="red_lines", errors=errors, required=False
+    )
+    both = [
+        code
+        for code in clean["red_lines"]
+        if RED_LINE_SENSITIVE_USE.get(code) in clean["sensitive_uses_allowed"]
+    ]
+    if both:
+        errors["red_lines"] = _("A red line cannot also be a sensitive use you opt into: %(codes)s.") % {
+            "codes": ", ".join(str(RedLine(code).label) for code in both)
+        }
     extra = data.get("additional_medium_bps", 2_500)
     if not _is_int(extra) or not 0 <= extra <= FACTOR_MAX_BPS:
         errors["additional_medium_bps"] = _("Give whole basis points from 0 to %(hi)s.") % {

@@ -78,6 +78,30 @@ class SensitiveUse(models.TextChoices):
     RELIGIOUS = "religious", _("Religious")
 
 
+class RedLine(models.TextChoices):
+    """Roles and themes a seller never allows their face in (the seller's red lines)."""
+
+    VILLAIN = "villain", _("Villain or antagonist roles")
+    SEXUAL = "sexual", _("Sexual or suggestive content")
+    POLITICAL = "political", _("Political content")
+    MEDICAL = "medical", _("Medical or health claims")
+    RELIGIOUS = "religious", _("Religious content")
+    MINORS = "minors", _("Content involving or aimed at minors")
+    VIOLENCE = "violence", _("Graphic violence")
+    CRIME = "crime", _("Committing crimes on screen")
+    DEATH = "death", _("Death, funerals or memorial portraits")
+    RIDICULE = "ridicule", _("Mockery or humiliation")
+
+
+#: a red line and the sensitive use of the same meaning: a seller cannot forbid and opt into both
+RED_LINE_SENSITIVE_USE = {
+    "sexual": "adult",
+    "political": "political",
+    "medical": "medical",
+    "religious": "religious",
+}
+
+
 class ApprovalMode(models.TextChoices):
     PER_USE = "per_use", _("Each use needs my approval (which drama, which shot)")
     PRE_APPROVED = "pre_approved", _("Pre-approved within the licensed scope")

@@ -34,6 +34,11 @@ urlpatterns = [
     ),
     path("access/<int:listing_id>/request/", access_views.project_request_page, name="project_request"),
     path("access/<int:listing_id>/", access_views.listing_access_page, name="listing_access"),
+    path(
+        "access/<int:listing_id>/invitations/",
+        access_views.listing_invitations_page,
+        name="listing_invitations",
+    ),
     path("access/requests/", access_views.project_requests_page, name="project_requests"),
     path(
         "access/requests/<str:reference>/decide/",

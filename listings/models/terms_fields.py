@@ -40,6 +40,8 @@ class TermsFields(models.Model):
         _("approval of each use"), max_length=16, choices=ApprovalMode.choices, default=ApprovalMode.PER_USE
     )
     sensitive_uses_allowed = models.JSONField(_("sensitive uses opted into"), default=list, blank=True)
+    #: codes from ``RedLine``: roles and themes the face is never used in, whatever else is licensed
+    red_lines = models.JSONField(_("red lines (roles and themes never allowed)"), default=list, blank=True)
     ai_training_allowed = models.BooleanField(
         _("AI training or fine-tuning on the face allowed"), default=False
     )
@@ -66,6 +68,7 @@ class TermsFields(models.Model):
         "exclusivity_factors_bps",
         "approval_mode",
         "sensitive_uses_allowed",
+        "red_lines",
         "ai_training_allowed",
         "ai_label_text",
     )

@@ -50,3 +50,19 @@ def project_requests_to_decide(seller):
 def licence_project(licence) -> ProjectRequest | None:
     """The approved project that is part of ``licence`` (approved-buyers and invitation listings)."""
     return ProjectRequest.objects.filter(licence_reference=licence.reference).first()
+
+
+def licence_project_summary(licence) -> dict | None:
+    """The approved project as the licence, its API and its signed credential state it."""
+    project = licence_project(licence)
+    if project is None:
+        return None
+    return {
+        "reference": project.reference,
+        "title": project.title,
+        "genre": project.genre,
+        "role": project.role,
+        "shots_planned": project.shots_planned,
+        "approved_at": project.decided_at.isoformat() if project.decided_at else None,
+        "invited": project.invited,
+    }

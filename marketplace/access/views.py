@@ -11,6 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from listings.selectors import listing_for_viewer
+from marketplace.access.invitations import (
+    INVITE_OPTIONAL,
+    INVITE_REQUIRED,
+    invitation_create,
+    invitation_revoke,
+    listing_invitations,
+)
 from marketplace.access.models import AccessMode, ListingAccess, ProjectRequest
 from marketplace.access.selectors import approved_request, pending_request, project_requests_to_decide
 from marketplace.access.services import (
@@ -102,5 +109,50 @@ def listing_access_page(request, listing_id: int):
     return render(
         request,
         "marketplace/access/settings.html",
-        {"listing": listing, "access": access, "modes": AccessMode.choices},
+        {
+            "listing": listing,
+            "access": access,
+            "modes": AccessMode.choices,
+            "invitations": listing_invitations(listing),
+            "invite_values": {},
+        },
+    )
+
+
+@login_required
+def listing_invitations_page(request, listing_id: int):
+    """Invitation only: invite a buyer by e-mail or username, or withdraw an unused invitation."""
+    listing = listing_for_viewer(user=request.user, listing_id=listing_id)
+    if listing is None or listing.seller_id != request.user.pk:
+        raise Http404
+    values = {name: request.POST.get(name, "") for name in ("buyer", *INVITE_REQUIRED, *INVITE_OPTIONAL)}
+    if request.method == "POST" and request.POST.get("withdraw"):
+        try:
+            invitation_revoke(seller=request.user, listing=listing, reference=request.POST["withdraw"])
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Invitation withdrawn."))
+        return redirect("marketplace:listing_access", listing_id=listing.pk)
+    if request.method == "POST":
+        try:
+            invitation_create(
+                seller=request.user, listing=listing, buyer_identifier=values["buyer"], data=request.POST
+            )
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(request, _("Invited. The buyer is told and can now license the face."))
+            return redirect("marketplace:listing_access", listing_id=listing.pk)
+    return render(
+        request,
+        "marketplace/access/settings.html",
+        {
+            "listing": listing,
+            "access": ListingAccess.objects.filter(listing=listing).first(),
+            "modes": AccessMode.choices,
+            "invitations": listing_invitations(listing),
+            "invite_values": values,
+        },
+        status=400 if request.method == "POST" else 200,
     )

@@ -1,6 +1,7 @@
 from django.apps import apps
 from django.urls import include, path
 
+from marketplace.access import api as access_api
 from marketplace.api import roles, views
 from marketplace.moderation import api as moderation
 from marketplace.moderation import claims_api as claims
@@ -25,6 +26,17 @@ urlpatterns = [
         "licences/<str:reference>/first-use/",
         purchases.LicenceFirstUseView.as_view(),
         name="licence-first-use",
+    ),
+    path("listings/<int:listing_id>/access/", access_api.ListingAccessView.as_view(), name="listing-access"),
+    path(
+        "listings/<int:listing_id>/access/invitations/",
+        access_api.ListingInvitationsView.as_view(),
+        name="listing-invitations",
+    ),
+    path(
+        "listings/<int:listing_id>/access/invitations/<str:reference>/",
+        access_api.ListingInvitationView.as_view(),
+        name="listing-invitation",
     ),
     path("revocations/", revocation.RevocationListView.as_view(), name="revocation-list"),
     path("revocations/<str:reference>/", revocation.RevocationDetailView.as_view(), name="revocation"),

@@ -8,6 +8,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from kernel.api import PluginAPIMixin, PluginAPIView
+from marketplace.access.selectors import licence_project_summary
 from marketplace.selectors import licence_for_viewer, licences_of_buyer, order_for_buyer
 from marketplace.services import licence_first_use_declare, order_create
 
@@ -64,6 +65,15 @@ class LicenceSerializer(serializers.Serializer):
     status = serializers.CharField()
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
+    red_lines = serializers.ListField(
+        child=serializers.CharField(),
+        source="terms_version.red_lines",
+        help_text="Roles and themes the seller never allows (red-line codes), from the licence's terms.",
+    )
+    project = serializers.SerializerMethodField(help_text="The approved project the licence is bound to.")
+
+    def get_project(self, licence) -> dict | None:
+        return licence_project_summary(licence)
 
 
 class OrderCreateView(PluginAPIView):

@@ -75,6 +75,7 @@ class ConsentCheckView(TrustApiView):
             monetisation=values.get("monetisation"),
             sensitive_uses=tuple(values.get("sensitive_uses") or ()),
             ai_training=values.get("ai_training", False),
+            themes=tuple(values.get("themes") or ()),
         )
         image = values.get("face_image")
         receipt, answer = consent_check_perform(

@@ -13,7 +13,8 @@ import json
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-from listings.vocabulary import SensitiveUse
+from listings.vocabulary import RedLine, SensitiveUse
+from marketplace.access.selectors import licence_project_summary
 from marketplace.conf import market_settings
 
 SCOPE_FIELDS = (
@@ -60,7 +61,8 @@ def licensee_pseudonym(buyer_id: int) -> str:
 
 def organisation_name(user) -> str:
     """The name the buyer gave their account (their organisation), or "": a login name is never shown."""
-    return (user.get_full_name() or "").strip()
+    full_name = getattr(user, "get_full_name", None)  # a host's custom user model may not have one
+    return ((full_name() if callable(full_name) else "") or "").strip()
 
 
 def terms_hash(terms_version) -> str:
@@ -68,11 +70,13 @@ def terms_hash(terms_version) -> str:
     return "sha256:" + hashlib.sha256(document.encode()).hexdigest()
 
 
-def red_lines(scope: dict) -> dict:
-    """What the licence never allows, spelt out so a generation tool need not infer it."""
+def red_lines(scope: dict, forbidden_themes=()) -> dict:
+    """What the licence never allows, spelt out so a generation tool need not infer it: the sensitive
+    uses not opted into, and the roles and themes the seller forbade outright (their red lines)."""
     licensed = set(scope.get("sensitive_uses") or [])
     return {
         "sensitive_uses_not_licensed": sorted(set(SensitiveUse.values) - licensed),
+        "forbidden_themes": [code for code in RedLine.values if code in set(forbidden_themes or ())],
         "ai_training": "allowed" if scope.get("ai_training") else "forbidden",
         "sublicensing": "forbidden",
         "outside_scope": "forbidden",
@@ -86,7 +90,7 @@ def licence_claims(licence) -> dict:
     face = {"id": face_pseudonym(licence.seller_id)}
     if profile is not None and profile.display_name:
         face["public_name"] = profile.display_name
-    return {
+    claims = {
         "iss": issuer(),
         "sub": face["id"],
         "nbf": int(licence.starts_at.timestamp()),
@@ -97,7 +101,7 @@ def licence_claims(licence) -> dict:
             "terms_version": licence.terms_version.number,
             "terms_hash": terms_hash(licence.terms_version),
             "scope": scope,
-            "red_lines": red_lines(licence.scope),
+            "red_lines": red_lines(licence.scope, licence.terms_version.red_lines),
             "starts_at": licence.starts_at.isoformat(),
             "ends_at": licence.ends_at.isoformat(),
             "verify_url": verify_url(licence.reference),
@@ -105,6 +109,9 @@ def licence_claims(licence) -> dict:
         "face": face,
         "licensee": _licensee(licence.buyer),
     }
+    if project := licence_project_summary(licence):
+        claims["project"] = project  # "buyers I approve" / invitation: the one project approved
+    return claims
 
 
 def _licensee(buyer) -> dict:

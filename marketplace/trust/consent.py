@@ -52,6 +52,7 @@ class IntendedUse:
     monetisation: str | None = None
     sensitive_uses: tuple[str, ...] = ()
     ai_training: bool = False
+    themes: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return {
@@ -63,6 +64,7 @@ class IntendedUse:
             "monetisation": self.monetisation,
             "sensitive_uses": list(self.sensitive_uses),
             "ai_training": self.ai_training,
+            "themes": list(self.themes),
         }
 
 
@@ -125,6 +127,8 @@ def _scope(answer: ConsentAnswer, licence: Licence, use: IntendedUse) -> None:
         answer.deny("outside_scope", _("This monetisation is not licensed."), "monetisation")
     if set(use.sensitive_uses) - set(scope.get("sensitive_uses") or []):
         answer.deny("outside_scope", _("This sensitive use is not licensed."), "sensitive_uses")
+    if set(use.themes) & set(licence.terms_version.red_lines or []):
+        answer.deny("red_line", _("This role or theme is one of the seller's red lines."), "themes")
     if use.ai_training and not scope.get("ai_training"):
         answer.deny("outside_scope", _("Training on this face is not licensed."), "ai_training")
 

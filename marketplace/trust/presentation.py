@@ -13,6 +13,7 @@ from listings.vocabulary import (
     Medium,
     Monetisation,
     ReachBand,
+    RedLine,
     SensitiveUse,
     Territory,
     UseCategory,
@@ -51,6 +52,8 @@ def red_line_rows(red_lines: dict) -> list[str]:
     not_licensed = red_lines.get("sensitive_uses_not_licensed") or []
     if not_licensed:
         rows.append(_("Never for: %(uses)s.") % {"uses": _labels(SensitiveUse, not_licensed)})
+    if forbidden := red_lines.get("forbidden_themes") or []:
+        rows.append(_("The seller's red lines, never: %(themes)s.") % {"themes": _labels(RedLine, forbidden)})
     if red_lines.get("ai_training") == "forbidden":
         rows.append(_("No training or fine-tuning of AI models on this face."))
     if red_lines.get("sublicensing") == "forbidden":

@@ -90,6 +90,8 @@ class PublicLicenceView:
     face_id: str
     terms_version: int | None
     credential_reason: str | None = None
+    #: the approved project, when the licence is bound to one (from the signed claims)
+    project: dict | None = None
 
 
 def _status_word(licence: Licence, credential: LicenceCredential | None) -> str:
@@ -144,6 +146,7 @@ def licence_public_view(reference_or_token: str) -> PublicLicenceView | None:
         face_id=claims.get("sub", ""),
         terms_version=licence_claims.get("terms_version"),
         credential_reason=reason,
+        project=claims.get("project"),
     )
 
 

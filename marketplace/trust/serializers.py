@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
-from listings.vocabulary import Medium, Monetisation, SensitiveUse, Territory, UseCategory
+from listings.vocabulary import Medium, Monetisation, RedLine, SensitiveUse, Territory, UseCategory
 from marketplace.conf import market_settings
 
 
@@ -22,6 +22,12 @@ class ConsentCheckRequestSerializer(serializers.Serializer):
         child=serializers.ChoiceField(choices=SensitiveUse.choices), required=False, max_length=10
     )
     ai_training = serializers.BooleanField(required=False, default=False)
+    themes = serializers.ListField(
+        child=serializers.ChoiceField(choices=RedLine.choices),
+        required=False,
+        max_length=10,
+        help_text="Roles and themes of the intended use; any of the seller's red lines is refused.",
+    )
     face_image = serializers.FileField(required=False, allow_empty_file=False)
 
     def validate_face_image(self, upload):

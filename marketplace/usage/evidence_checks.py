@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from kernel.money import Money
 from listings.quotes import price_quote
 from listings.terms import scope_clean, terms_price_factors
-from listings.vocabulary import Monetisation, ReachBand
+from listings.vocabulary import Monetisation, ReachBand, RedLine
 from marketplace.models import Licence, UsageReport
 from marketplace.purchases.state import LicenceStatus
 
@@ -86,6 +86,13 @@ def scope_check(report: UsageReport) -> ScopeVerdict:
         )
     if bad := _outside(report.sensitive_uses, scope.get("sensitive_uses")):
         verdict.add("sensitive_use", "sensitive_uses", _("Sensitive uses not licensed: %s.") % ", ".join(bad))
+    if crossed := [code for code in report.themes if code in (terms.red_lines or [])]:
+        verdict.add(
+            "red_line",
+            "themes",
+            _("This use crosses the seller's red lines: %s.")
+            % ", ".join(str(RedLine(code).label) for code in crossed),
+        )
     if not licence.starts_at.date() <= report.first_used_on <= licence.ends_at.date():
         verdict.add(
             "outside_licence_dates", "first_used_on", _("The first use is outside the licence's dates.")

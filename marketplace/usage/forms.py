@@ -17,6 +17,7 @@ FIELD_LABELS = {
     "reach_views": gettext_lazy("Reach (views)"),
     "monetisation": gettext_lazy("Monetisation"),
     "sensitive_uses": gettext_lazy("Sensitive uses"),
+    "themes": gettext_lazy("Roles and themes"),
     "no_training_statement": gettext_lazy("No-training statement"),
     "first_used_on": gettext_lazy("First used on"),
     "stills": gettext_lazy("Evidence stills"),
@@ -27,7 +28,7 @@ FIELD_LABELS = {
     "resolution": gettext_lazy("Resolution"),
     "note": gettext_lazy("Note"),
 }
-LIST_FIELDS = ("media", "territories", "sensitive_uses")
+LIST_FIELDS = ("media", "territories", "sensitive_uses", "themes")
 
 
 def report_form_values(*, licence, post=None) -> dict:
@@ -46,6 +47,7 @@ def report_form_values(*, licence, post=None) -> dict:
         "territories": list(scope.get("territories", [])),
         "monetisation": scope.get("monetisation", ""),
         "sensitive_uses": [],
+        "themes": [],
         "first_used_on": licence.starts_at.date().isoformat() if licence.starts_at else "",
         "no_training_statement": False,
     }

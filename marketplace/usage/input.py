@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from listings.conf import listings_settings
 from listings.images import image_inspect
-from listings.vocabulary import Medium, Monetisation, SensitiveUse, Territory, UseCategory
+from listings.vocabulary import Medium, Monetisation, RedLine, SensitiveUse, Territory, UseCategory
 
 TIMECODE = re.compile(r"^(\d{1,2}):([0-5]\d):([0-5]\d)(?:\.(\d{1,3}))?$")
 SHOTS_MAX = 200
@@ -95,6 +95,7 @@ def report_fields_clean(data: Mapping[str, Any], *, licence, now) -> dict[str, A
         "sensitive_uses": _codes(
             data.get("sensitive_uses"), SensitiveUse, "sensitive_uses", errors, required=False
         ),
+        "themes": _codes(data.get("themes"), RedLine, "themes", errors, required=False),
     }
     category = data.get("use_category")
     if category not in UseCategory.values:

@@ -34,6 +34,8 @@ class UsageReport(models.Model):
     reach_views = models.PositiveBigIntegerField(_("reach (views)"))
     monetisation = models.CharField(_("monetisation"), max_length=20)
     sensitive_uses = models.JSONField(_("sensitive uses"), default=list, blank=True)
+    #: ``RedLine`` codes: the roles and themes the face appears in (checked against the seller's red lines)
+    themes = models.JSONField(_("roles and themes"), default=list, blank=True)
     no_training_statement = models.BooleanField(_("no training or fine-tuning on the face took place"))
     first_used_on = models.DateField(_("first used on"))
     status = models.CharField(

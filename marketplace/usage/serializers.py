@@ -37,6 +37,11 @@ class UsageReportFileSerializer(serializers.Serializer):
     reach_views = serializers.IntegerField(min_value=0)
     monetisation = serializers.CharField()
     sensitive_uses = serializers.ListField(child=serializers.CharField(), required=False)
+    themes = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Roles and themes the face appears in (red-line codes: villain, sexual, minors, ...)",
+    )
     no_training_statement = serializers.BooleanField()
     first_used_on = serializers.DateField()
     stills = serializers.ListField(
@@ -102,6 +107,7 @@ class UsageReportSerializer(serializers.Serializer):
     reach_views = serializers.IntegerField()
     monetisation = serializers.CharField()
     sensitive_uses = serializers.ListField(child=serializers.CharField())
+    themes = serializers.ListField(child=serializers.CharField())
     no_training_statement = serializers.BooleanField()
     first_used_on = serializers.DateField()
     review_deadline = serializers.DateTimeField(allow_null=True)

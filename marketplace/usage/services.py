@@ -293,6 +293,9 @@ def usage_report_approve(*, seller, report: UsageReport, note: str = "", now=Non
         raise PermissionDenied(_("Only the licensed face's seller can approve its use."))
     if report.status not in USAGE_REPORT_REVIEWABLE:
         raise ValidationError(_("This report is not waiting for a decision."))
+    if any(f.get("code") == "red_line" for f in (report.checks or {}).get("findings", [])):
+        # a use the seller forbade outright is never accepted as filed: reject it (a dispute decides)
+        raise ValidationError(_("This use crosses your red lines, so it cannot be approved as it is."))
     _move(
         report,
         Status.APPROVED,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from kernel.money import Money
 from kernel.roles import Role
-from listings.vocabulary import Medium, Monetisation, SensitiveUse, Territory, UseCategory
+from listings.vocabulary import Medium, Monetisation, RedLine, SensitiveUse, Territory, UseCategory
 from marketplace.selectors import (
     dispute_for_viewer,
     disputes_open,
@@ -59,6 +59,7 @@ def _vocabularies() -> dict:
         "territory_choices": Territory.choices,
         "monetisation_choices": Monetisation.choices,
         "sensitive_choices": SensitiveUse.choices,
+        "theme_choices": RedLine.choices,
     }
 
 
@@ -81,6 +82,7 @@ def usage_report_new(request, reference: str):
             "reach_views": request.POST.get("reach_views", ""),
             "monetisation": request.POST.get("monetisation"),
             "sensitive_uses": request.POST.getlist("sensitive_uses"),
+            "themes": request.POST.getlist("themes"),
             "no_training_statement": request.POST.get("no_training_statement") == "on",
             "first_used_on": request.POST.get("first_used_on", ""),
         }

@@ -16,6 +16,9 @@ NEW_PATHS = {
     "/api/v1/face-claims/": {"post"},
     "/api/v1/face-claims/{claim_id}/": {"get"},
     "/api/v1/moderation/host-reports/": {"post"},
+    "/api/v1/listings/{listing_id}/access/": {"get", "put"},
+    "/api/v1/listings/{listing_id}/access/invitations/": {"post"},
+    "/api/v1/listings/{listing_id}/access/invitations/{reference}/": {"delete"},
 }
 
 
@@ -34,5 +37,8 @@ def test_new_paths_are_in_the_schema_without_warnings():
     for path, methods in NEW_PATHS.items():
         assert path in schema["paths"], path
         assert methods <= set(schema["paths"][path]), (path, set(schema["paths"][path]))
+    components = schema["components"]["schemas"]
+    assert "red_lines" in components["Licence"]["properties"]
+    assert "themes" in components["ConsentCheckRequest"]["properties"]
     error = schema["paths"]["/api/v1/revocations/"]["post"]["responses"]["400"]
     assert error["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
