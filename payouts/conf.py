@@ -8,6 +8,10 @@ DEFAULTS: dict[str, Any] = {
     "PLATFORM_COMMISSION_BPS": 1500,  # 15.00 %, in basis points so no float touches money
     "PAYMENT_GATEWAY": "payouts.gateways.sandbox.SandboxGateway",
     "RECONCILIATION_WINDOW_DAYS": 35,  # how far back reconciliation compares ledger and gateway
+    # days after the charge a payment method still takes a refund (Alipay about 90, WeChat Pay about 180;
+    # cards longer); a method not named has no window. Past it, or when the provider refuses, the refund
+    # becomes the buyer's platform credit (payouts.services.refund_fallback), never dropped.
+    "REFUND_WINDOW_DAYS": {"alipay": 90, "wechat_pay": 180, "card": 540},
 }
 
 payouts_settings = AppSettings("payouts", DEFAULTS, import_strings={"PAYMENT_GATEWAY"})

@@ -22,6 +22,7 @@ PAYMENT_CANCELED = "payment.canceled"
 PAYMENT_DUPLICATE = "payment.duplicate"  # paid again for a reference that already has a hold: refunded
 REFUND_SUCCEEDED = "refund.succeeded"
 REFUND_FAILED = "refund.failed"
+REFUND_CREDITED = "refund.credited"  # the refund became the buyer's platform credit
 HOLD_RELEASED = "hold.released"
 HOLD_VOIDED = "hold.voided"
 TRANSFER_PAID = "transfer.paid"

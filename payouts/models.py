@@ -39,6 +39,7 @@ from .state import (
     HoldStatus,
     PaymentStatus,
     PayoutAccountStatus,
+    RefundFallback,
     RefundStatus,
     TransferStatus,
 )
@@ -54,6 +55,7 @@ class LedgerAccount(models.Model):
         PLATFORM_REVENUE = "platform_revenue", _("Platform revenue")
         REFUNDS = "refunds", _("Refunds in flight")
         GATEWAY_CLEARING = "gateway_clearing", _("Gateway clearing")
+        BUYER_CREDIT = "buyer_credit", _("Buyer credit (a refund the payment method could no longer take)")
 
     #: the only kind allowed below zero: it mirrors money held at the gateway
     BOUNDARY_KINDS = frozenset({Kind.GATEWAY_CLEARING})
@@ -95,6 +97,7 @@ class LedgerTransaction(models.Model):
         REFUND = "refund", _("Refund issued")
         REFUND_SETTLED = "refund_settled", _("Refund confirmed by the gateway")
         REFUND_FAILED = "refund_failed", _("Refund failed at the gateway")
+        REFUND_CREDITED = "refund_credited", _("Refund paid as platform credit")
         TRANSFER_PAID = "transfer_paid", _("Transfer paid to seller")
         TRANSFER_REVERSED = "transfer_reversed", _("Transfer reversed")
         UNALLOCATED_PAYMENT = "unallocated_payment", _("Payment with no hold to go to")
@@ -160,6 +163,8 @@ class GatewayPayment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     charge_id = models.CharField(max_length=255, blank=True)
+    #: how the buyer paid ("card", "alipay", "wechat_pay"): it decides how long the gateway takes refunds
+    method = models.CharField(max_length=32, blank=True, default="")
     description = models.CharField(max_length=500, blank=True)
     return_url = models.CharField(max_length=1000, blank=True)
     idempotency_key = models.CharField(max_length=255, unique=True)
@@ -235,6 +240,10 @@ class Refund(models.Model):
     gateway = models.CharField(max_length=32)
     gateway_refund_id = models.CharField(max_length=255, blank=True)
     idempotency_key = models.CharField(max_length=255, unique=True)
+    #: where a refund the payment method could not take went instead (``payouts.services.refund_fallback``)
+    fallback = models.CharField(max_length=16, choices=RefundFallback.choices, blank=True, default="")
+    fallback_reason = models.CharField(max_length=32, blank=True, default="")
+    failure_message = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

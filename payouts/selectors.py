@@ -21,7 +21,7 @@ from .models import (
     Refund,
     Transfer,
 )
-from .state import HoldStatus, PaymentStatus, RefundStatus, TransferStatus
+from .state import HoldStatus, PaymentStatus, RefundFallback, RefundStatus, TransferStatus
 
 Kind = LedgerAccount.Kind
 
@@ -76,6 +76,8 @@ class HoldView:
     released: Money
     releasable: Money
     frozen: bool
+    #: refunded as platform credit (the payment method's refund window had passed, or it refused)
+    credited: Money | None = None
 
     @property
     def status_label(self) -> str:
@@ -100,6 +102,12 @@ def hold_status(*, reference: str) -> HoldView | None:
         .aggregate(total=Sum("amount"))["total"]
         or 0
     )
+    credited = (
+        Refund.objects.filter(hold=hold, fallback=RefundFallback.CREDIT)
+        .aggregate(total=Sum("amount"))
+        .get("total")
+        or 0
+    )
     released = (
         LedgerLeg.objects.filter(
             account=hold.account, transaction__kind=LedgerTransaction.Kind.RELEASE
@@ -114,7 +122,17 @@ def hold_status(*, reference: str) -> HoldView | None:
         released=Money(-released, hold.currency),
         releasable=hold_releasable(hold) if hold.status == HoldStatus.PENDING else Money.zero(hold.currency),
         frozen=is_frozen(reference=hold.reference, seller_id=hold.payee_id),
+        credited=Money(credited, hold.currency) if credited else None,
     )
+
+
+def buyer_credit_balance(*, user, currency: str) -> Money:
+    """The platform credit a buyer holds in ``currency``: refunds their payment method could no longer
+    take (``payouts.services.refund_fallback``), derived from the ledger, never stored."""
+    total = LedgerLeg.objects.filter(
+        account__kind=LedgerAccount.Kind.BUYER_CREDIT, account__owner=user, account__currency=currency
+    ).aggregate(total=Sum("amount"))["total"]
+    return Money(total or 0, currency)
 
 
 def payment_for_reference(*, reference: str) -> GatewayPayment | None:

@@ -33,6 +33,18 @@ class RefundStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class RefundFallback(models.TextChoices):
+    """Where a refund goes when the buyer's payment method can no longer take it."""
+
+    CREDIT = "credit", _("Paid as platform credit")
+    STAFF = "staff", _("Waiting for staff to pay the buyer")
+
+
+class RefundFallbackReason(models.TextChoices):
+    WINDOW_PASSED = "window_passed", _("The payment method's refund window had passed")
+    GATEWAY_REFUSED = "gateway_refused", _("The payment provider refused the refund")
+
+
 class TransferStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be paid out")
     PAID = "paid", _("Paid out")

@@ -17,7 +17,8 @@ from django.utils import timezone
 from ..gateways import get_gateway
 from ..gateways.base import GatewayError
 from ..models import Refund
-from ..state import RefundStatus
+from ..state import RefundFallbackReason, RefundStatus
+from .refund_fallback import refund_fallback_apply, refund_window_passed
 from .refunds import refund_status_apply
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ def refund_execute(*, refund_id: int) -> Refund:
     if not _unsent(refund):
         return refund
     payment = refund.payment
+    if refund_window_passed(payment):  # the method takes no more refunds: never sent, credited instead
+        return _refund_fail(refund_id, reason=RefundFallbackReason.WINDOW_PASSED)
     try:
         result = get_gateway(payment.gateway).refund_create(
             gateway_payment_id=payment.gateway_payment_id,
@@ -43,19 +46,23 @@ def refund_execute(*, refund_id: int) -> Refund:
             reason=refund.reason,
             idempotency_key=refund.idempotency_key,
         )
-    except GatewayError as exc:  # refused: the money is owed to the buyer (shown to staff)
+    except GatewayError as exc:  # refused: the money becomes the buyer's credit (shown to them and staff)
         logger.warning("refund %s refused by the gateway: %s", refund.pk, exc)
-        with transaction.atomic():
-            locked = Refund.objects.select_for_update().get(pk=refund_id)
-            if _unsent(locked):
-                refund_status_apply(refund=locked, status=RefundStatus.FAILED)
-        return Refund.objects.get(pk=refund_id)
+        return _refund_fail(refund_id, reason=RefundFallbackReason.GATEWAY_REFUSED, message=str(exc))
     with transaction.atomic():
         locked = Refund.objects.select_for_update().get(pk=refund_id)
         if not locked.gateway_refund_id:
             Refund.objects.filter(pk=refund_id).update(gateway_refund_id=result.gateway_refund_id)
             locked.gateway_refund_id = result.gateway_refund_id
         refund_status_apply(refund=locked, status=result.status)
+    return Refund.objects.get(pk=refund_id)
+
+
+def _refund_fail(refund_id: int, *, reason: str, message: str = "") -> Refund:
+    with transaction.atomic():
+        locked = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
+        if _unsent(locked) and refund_status_apply(refund=locked, status=RefundStatus.FAILED):
+            refund_fallback_apply(refund=locked, reason=reason, message=message)
     return Refund.objects.get(pk=refund_id)
 
 
