@@ -26,7 +26,7 @@ from ..models import ExclusivityClaim, LicenceTermsVersion, Listing
 from ..quotes import QuoteScope
 from ..terms import scope_clean
 from ..vocabulary import Exclusivity
-from .catalogue import listing_catalogue_refresh, listing_popularity_bump
+from .catalogue import listing_catalogue_refresh, listing_exclusivity_flag_refresh
 
 FULL_CLAIM = "*"
 SALE_POPULARITY_POINTS = 20
@@ -86,8 +86,15 @@ def _insert(rows: list[ExclusivityClaim]) -> list[ExclusivityClaim]:
         ) from exc
 
 
-def _locked_scope(listing, scope, terms_version):
-    locked = Listing.objects.select_for_update().get(pk=listing.pk)
+def _locked_scope(listing, scope, terms_version, *, listing_locked: bool = False):
+    """The listing locked (``listing_locked``: the caller holds its lock already, with its current
+    terms), its terms and the cleaned scope; ended claims of the listing are released first."""
+    if listing_locked:
+        locked = listing
+    else:
+        locked = (
+            Listing.objects.select_for_update(of=("self",)).select_related("current_terms").get(pk=listing.pk)
+        )
     terms = terms_version or locked.current_terms
     if not isinstance(scope, QuoteScope):
         scope = scope_clean(scope, terms)
@@ -117,6 +124,7 @@ def exclusivity_reserve(
     licence_reference: str,
     reserved_until: datetime,
     terms_version: LicenceTermsVersion | None = None,
+    listing_locked: bool = False,
 ) -> list[ExclusivityClaim]:
     """Hold the scope for an open checkout until ``reserved_until``. Idempotent per reference.
 
@@ -124,7 +132,7 @@ def exclusivity_reserve(
     """
     if not licence_reference:
         raise ValueError("licence_reference is required")
-    locked, terms, scope = _locked_scope(listing, scope, terms_version)
+    locked, terms, scope = _locked_scope(listing, scope, terms_version, listing_locked=listing_locked)
     existing = list(
         ExclusivityClaim.objects.filter(
             listing=locked, licence_reference=licence_reference, released_at__isnull=True
@@ -143,7 +151,7 @@ def exclusivity_reserve(
             reserved_until=reserved_until,
         )
     )
-    listing_catalogue_refresh(listing=locked)
+    listing_exclusivity_flag_refresh(listing=locked)
     return claims
 
 
@@ -155,6 +163,7 @@ def exclusivity_claim(
     licence_reference: str,
     terms_version: LicenceTermsVersion | None = None,
     starts_at: datetime | None = None,
+    listing_locked: bool = False,
 ) -> list[ExclusivityClaim]:
     """Record the exclusivity a licence was sold with. Idempotent per ``licence_reference``.
 
@@ -165,30 +174,33 @@ def exclusivity_claim(
     """
     if not licence_reference:
         raise ValueError("licence_reference is required")
-    locked, terms, scope = _locked_scope(listing, scope, terms_version)
+    locked, terms, scope = _locked_scope(listing, scope, terms_version, listing_locked=listing_locked)
     starts_at = starts_at or timezone.now()
     live = ExclusivityClaim.objects.filter(
         listing=locked, licence_reference=licence_reference, released_at__isnull=True
     )
-    claims = list(live.filter(reserved_until__isnull=True))
+    reserved = list(live)
+    claims = [row for row in reserved if row.reserved_until is None]
     if claims:
         return claims
-    reserved = list(live)
     if reserved:
-        live.filter(exclusivity=Exclusivity.NONE).update(released_at=starts_at)
-        live.exclude(exclusivity=Exclusivity.NONE).update(
-            reserved_until=None, starts_at=starts_at, ends_at=add_months(starts_at, scope.duration_months)
-        )
-        claims = list(
-            ExclusivityClaim.objects.filter(pk__in=[row.pk for row in reserved], released_at__isnull=True)
-        )
+        shares = [row.pk for row in reserved if row.exclusivity == Exclusivity.NONE]
+        claims = [row for row in reserved if row.exclusivity != Exclusivity.NONE]
+        if shares:
+            ExclusivityClaim.objects.filter(pk__in=shares).update(released_at=starts_at)
+        if claims:
+            ends_at = add_months(starts_at, scope.duration_months)
+            ExclusivityClaim.objects.filter(pk__in=[row.pk for row in claims]).update(
+                reserved_until=None, starts_at=starts_at, ends_at=ends_at
+            )
+            for row in claims:
+                row.reserved_until, row.starts_at, row.ends_at = None, starts_at, ends_at
     else:
         _raise_on_conflict(locked, scope, licence_reference)
         claims = _insert(
             _rows(listing=locked, terms=terms, scope=scope, reference=licence_reference, starts_at=starts_at)
         )
-    listing_popularity_bump(listing_id=locked.pk, points=SALE_POPULARITY_POINTS)
-    listing_catalogue_refresh(listing=locked)
+    listing_exclusivity_flag_refresh(listing=locked, popularity_points=SALE_POPULARITY_POINTS)
     return claims
 
 

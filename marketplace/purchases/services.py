@@ -130,7 +130,10 @@ def _order_record(*, buyer, listing_id: int, scope, checkout_key: str, quote_req
     # The listing's lock first, as the reservation takes it: inserting the order takes a share lock
     # on the listing row, and upgrading that later would deadlock with a concurrent checkout.
     listing = (
-        Listing.objects.select_for_update(of=("self",)).select_related("seller").filter(pk=listing_id).first()
+        Listing.objects.select_for_update(of=("self",))
+        .select_related("seller", "current_terms")
+        .filter(pk=listing_id)
+        .first()
     )
     if listing is None or listing.status != ListingStatus.PUBLISHED:
         raise CheckoutRefused("not_for_sale", str(_("This listing is not for sale.")))
@@ -174,12 +177,14 @@ def _order_record(*, buyer, listing_id: int, scope, checkout_key: str, quote_req
     except IntegrityError:
         order = Order.objects.get(buyer=buyer, checkout_key=checkout_key)
         return _same_checkout(order, listing_id, scope), False
+    terms = listing.current_terms if listing.current_terms_id == priced.terms_version_id else None
     exclusivity_reserve(
         listing=listing,
         scope=priced.scope,
         licence_reference=reference,
         reserved_until=order.expires_at,
-        terms_version=order.terms_version,
+        terms_version=terms or order.terms_version,
+        listing_locked=True,  # locked above, before the order row
     )
     project_request_bind(listing=listing, buyer=buyer, licence_reference=reference)
     return order, True
@@ -203,7 +208,12 @@ def licence_issue_for_payment(*, reference: str) -> Licence | None:
 
     Called for every capture event, including replays and out-of-order deliveries.
     """
-    order = Order.objects.select_for_update().filter(reference=reference).first()
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("buyer", "terms_version")
+        .filter(reference=reference)
+        .first()
+    )
     if order is None:
         return None  # not a marketplace purchase
     licence = Licence.objects.filter(order=order).first()
@@ -214,7 +224,12 @@ def licence_issue_for_payment(*, reference: str) -> Licence | None:
     if order.status != OrderStatus.PENDING_PAYMENT:
         _refund_unfulfillable(order, reason=f"paid after the checkout {order.status}")
         return None
-    listing = Listing.objects.select_related("seller").get(pk=order.listing_id)
+    # the listing's lock now, once, for the exclusivity claim (the order's lock was taken first)
+    listing = (
+        Listing.objects.select_for_update(of=("self",))
+        .select_related("seller", "current_terms")
+        .get(pk=order.listing_id)
+    )
     if listing.status != ListingStatus.PUBLISHED:
         _refund_unfulfillable(order, reason="listing no longer for sale")
         return None
@@ -226,6 +241,7 @@ def licence_issue_for_payment(*, reference: str) -> Licence | None:
             licence_reference=reference,
             terms_version=order.terms_version,
             starts_at=now,
+            listing_locked=True,
         )
     except ExclusivityConflict:
         _refund_unfulfillable(order, reason="exclusivity sold to another buyer first")
@@ -234,8 +250,8 @@ def licence_issue_for_payment(*, reference: str) -> Licence | None:
     licence = Licence.objects.create(
         reference=reference,
         order=order,
-        buyer_id=order.buyer_id,
-        seller_id=listing.seller_id,
+        buyer=order.buyer,
+        seller=listing.seller,
         listing=listing,
         terms_version_id=order.terms_version_id,
         scope=order.scope,

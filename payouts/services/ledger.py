@@ -48,12 +48,22 @@ def ledger_account(
     *, kind: str, currency: str, owner=None, reference: str = "", gateway: str = ""
 ) -> LedgerAccount:
     """The account for this kind and currency (and owner, reference or gateway), created on first use."""
+    return ledger_account_get_or_create(
+        kind=kind, currency=currency, owner=owner, reference=reference, gateway=gateway
+    )[0]
+
+
+def ledger_account_get_or_create(
+    *, kind: str, currency: str, owner=None, reference: str = "", gateway: str = ""
+) -> tuple[LedgerAccount, bool]:
+    """``ledger_account`` and whether this call created it (a new account has no legs nor holds yet,
+    and its row is ours until commit: a concurrent creator waits on the unique code)."""
     currency_exponent(currency)  # refuses currencies we cannot price in
     owner_id = getattr(owner, "pk", owner)
     code = account_code(kind=kind, currency=currency, owner_id=owner_id, reference=reference, gateway=gateway)
     account = LedgerAccount.objects.filter(code=code).first()
     if account is not None:
-        return account
+        return account, False
     try:
         with transaction.atomic():
             return LedgerAccount.objects.create(
@@ -63,9 +73,9 @@ def ledger_account(
                 owner_id=owner_id,
                 reference=reference,
                 gateway=gateway,
-            )
+            ), True
     except IntegrityError:  # created by a concurrent caller between our read and our insert
-        return LedgerAccount.objects.get(code=code)
+        return LedgerAccount.objects.get(code=code), False
 
 
 def _fingerprint(kind: str, reference: str, legs: Sequence[Leg], reverses_id: int | None) -> str:
