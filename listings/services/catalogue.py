@@ -97,7 +97,6 @@ def listing_catalogue_refresh(*, listing: Listing) -> Listing:
     return listing
 
 
-@transaction.atomic
 def listing_exclusivity_flag_refresh(*, listing: Listing, popularity_points: int = 0) -> None:
     """Only the exclusivity flag (and a sale's popularity) after claims changed: the search document
     and facets are not built from claims, so a sale does not rebuild them. ``listing`` must carry its

@@ -21,6 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.atomic import atomic_join
+
 from ..errors import ExclusivityConflict
 from ..models import ExclusivityClaim, LicenceTermsVersion, Listing
 from ..quotes import QuoteScope
@@ -116,7 +118,7 @@ def _raise_on_conflict(listing, scope, reference) -> None:
         raise ExclusivityConflict(categories=conflicts)
 
 
-@transaction.atomic
+@atomic_join  # a conflict is found by reads (or the insert's own savepoint) before any claim is written
 def exclusivity_reserve(
     *,
     listing: Listing,
@@ -155,7 +157,7 @@ def exclusivity_reserve(
     return claims
 
 
-@transaction.atomic
+@atomic_join
 def exclusivity_claim(
     *,
     listing: Listing,

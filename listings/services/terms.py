@@ -98,7 +98,6 @@ def terms_version_guard_unsold(version: LicenceTermsVersion) -> None:
         raise SoldTermsImmutable()
 
 
-@transaction.atomic
 def terms_version_mark_sold(version: LicenceTermsVersion) -> LicenceTermsVersion:
     """Freeze a version because a licence was sold on it (the purchase flow calls this). Idempotent.
 

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.atomic import atomic_join
 from kernel.errors import Conflict
 from kernel.money import Money
 from kernel.roles import Role
@@ -202,7 +203,7 @@ def _refund_unfulfillable(order: Order, *, reason: str) -> None:
     order.save(update_fields=["status_reason", "updated_at"])
 
 
-@transaction.atomic
+@atomic_join  # the outbox handler's transaction
 def licence_issue_for_payment(*, reference: str) -> Licence | None:
     """The payment for ``reference`` is captured and held: issue the licence, exactly once.
 

@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kernel.atomic import atomic_join
 from listings.services import listing_is_held_for_review
 from marketplace.conf import market_settings
 from marketplace.models import Licence
@@ -99,7 +100,7 @@ def status_list_publish(*, status_list_id: int) -> StatusList:
     return status_list
 
 
-@transaction.atomic
+@atomic_join
 def credential_issue(*, licence_id: int) -> LicenceCredential:
     """The licence's current credential; a new one (and the old one invalidated) if its claims changed."""
     # lock the licence row only: FOR UPDATE on the joined listing and users would queue behind (and
@@ -156,7 +157,7 @@ def credential_issue(*, licence_id: int) -> LicenceCredential:
     return credential
 
 
-@transaction.atomic
+@atomic_join
 def credential_status_sync(*, licence_id: int) -> LicenceCredential | None:
     """Flip the current credential's status entry to the licence's state and republish if it changed."""
     licence = Licence.objects.select_related("listing").get(pk=licence_id)

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.atomic import atomic_join
 from kernel.errors import ServiceError
 from marketplace.conf import market_settings
 from marketplace.webhooks.addresses import AddressRefused, url_check
@@ -133,7 +134,7 @@ def message_body(
     return json.dumps(envelope, cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=False)
 
 
-@transaction.atomic
+@atomic_join  # an unknown type raises before any write; the insert keeps its savepoint
 def webhook_event_publish(
     *,
     event_type: str,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from kernel.atomic import atomic_join
 from kernel.money import Money, currency_exponent
 from kernel.transitions import transition
 
@@ -111,7 +112,7 @@ def _replay(existing: LedgerTransaction, fingerprint: str) -> LedgerTransaction:
     return existing
 
 
-@transaction.atomic
+@atomic_join  # refusals raise before any write; the insert keeps its own savepoint
 def ledger_post(
     *,
     legs: Sequence[Leg],

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
+from kernel.atomic import atomic_join
 from kernel.money import Money
 from kernel.transitions import transition
 
@@ -103,7 +104,7 @@ def payment_session_create(
     )
 
 
-@transaction.atomic
+@atomic_join  # a mismatch raises before any write
 def payment_capture_record(
     *,
     reference: str,
