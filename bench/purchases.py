@@ -87,12 +87,15 @@ def setup_market(n_buyers: int, n_listings: int = 1):
 
 def purchase(buyer, listing, scope) -> None:
     from marketplace.services import order_create
-    from payouts.selectors import payment_for_reference
     from payouts.services import sandbox_payment_complete
 
     order = order_create(buyer=buyer, listing_id=listing.pk, scope=scope, checkout_key=uuid.uuid4().hex)
-    payment = payment_for_reference(reference=order.reference)
-    sandbox_payment_complete(gateway_payment_id=payment.gateway_payment_id, user=buyer, succeeded=True)
+    # the buyer follows the checkout link: the sandbox page's URL names the gateway payment
+    sandbox_payment_complete(gateway_payment_id=gateway_payment_id(order), user=buyer, succeeded=True)
+
+
+def gateway_payment_id(order) -> str:
+    return order.checkout_url.rstrip("/").rsplit("/", 1)[-1]
 
 
 def statements_by_phase(buyer, listing, scope) -> list[tuple[str, int, list[str]]]:
@@ -102,7 +105,6 @@ def statements_by_phase(buyer, listing, scope) -> list[tuple[str, int, list[str]
 
     from kernel import outbox
     from marketplace.services import order_create
-    from payouts.selectors import payment_for_reference
     from payouts.services import sandbox_payment_complete
 
     queued: list[str] = []
@@ -126,7 +128,7 @@ def statements_by_phase(buyer, listing, scope) -> list[tuple[str, int, list[str]
         phase(
             "capture (pay page: event stored, posting, hold, outbox)",
             lambda: sandbox_payment_complete(
-                gateway_payment_id=payment_for_reference(reference=order.reference).gateway_payment_id,
+                gateway_payment_id=gateway_payment_id(order),
                 user=buyer,
                 succeeded=True,
             ),

@@ -127,6 +127,7 @@ def exclusivity_reserve(
     reserved_until: datetime,
     terms_version: LicenceTermsVersion | None = None,
     listing_locked: bool = False,
+    fresh_reference: bool = False,
 ) -> list[ExclusivityClaim]:
     """Hold the scope for an open checkout until ``reserved_until``. Idempotent per reference.
 
@@ -135,11 +136,8 @@ def exclusivity_reserve(
     if not licence_reference:
         raise ValueError("licence_reference is required")
     locked, terms, scope = _locked_scope(listing, scope, terms_version, listing_locked=listing_locked)
-    existing = list(
-        ExclusivityClaim.objects.filter(
-            listing=locked, licence_reference=licence_reference, released_at__isnull=True
-        )
-    )
+    # a reference the caller has just made (``fresh_reference``) holds nothing to find again
+    existing = [] if fresh_reference else list(_unreleased(locked, licence_reference))
     if existing:
         return existing
     _raise_on_conflict(locked, scope, licence_reference)

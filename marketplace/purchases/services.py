@@ -112,6 +112,7 @@ def order_create(
         purpose=PAYMENT_PURPOSE_ORDER,
         description=f"Face licence {order.reference}: {order.listing.title}"[:200],
         return_url=return_url.replace("{public_id}", str(order.public_id)),
+        fresh_reference=created,
     )
     order.checkout_url = session.checkout_url
     Order.objects.filter(pk=order.pk).update(checkout_url=session.checkout_url, updated_at=timezone.now())
@@ -148,7 +149,7 @@ def _order_record(*, buyer, listing_id: int, scope, checkout_key: str, quote_req
             raise CheckoutRefused("not_your_quote", str(_("This quote was made for someone else.")))
         priced = quote_request_priced(quote_request)
     else:
-        priced = listing_quote(listing=listing, scope=scope)
+        priced = listing_quote(listing=listing, scope=scope, terms_version=listing.current_terms)
     total: Money = priced.quote.total
     now = timezone.now()
     reference = licence_reference_new()
@@ -186,6 +187,7 @@ def _order_record(*, buyer, listing_id: int, scope, checkout_key: str, quote_req
         reserved_until=order.expires_at,
         terms_version=terms or order.terms_version,
         listing_locked=True,  # locked above, before the order row
+        fresh_reference=True,  # generated above: nothing is reserved under it yet
     )
     project_request_bind(listing=listing, buyer=buyer, licence_reference=reference)
     return order, True

@@ -112,6 +112,23 @@ def _replay(existing: LedgerTransaction, fingerprint: str) -> LedgerTransaction:
     return existing
 
 
+def _transaction_insert(kind, idempotency_key, fingerprint, reference, description, reverses, legs):
+    """The transaction row and its legs: two INSERTs (the legs in one)."""
+    tx = LedgerTransaction.objects.create(
+        kind=kind,
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint,
+        reference=reference,
+        description=description[:500],
+        reverses=reverses,
+    )
+    LedgerLeg.objects.bulk_create(
+        LedgerLeg(transaction=tx, account=leg.account, amount=leg.amount.amount, currency=leg.amount.currency)
+        for leg in legs
+    )
+    return tx
+
+
 @atomic_join  # refusals raise before any write; the insert keeps its own savepoint
 def ledger_post(
     *,
@@ -121,16 +138,21 @@ def ledger_post(
     reference: str = "",
     description: str = "",
     reverses: LedgerTransaction | None = None,
+    key_checked: bool = False,
 ) -> LedgerTransaction:
     """Post a balanced transaction once per ``idempotency_key``.
 
     A replay with the same key and the same content returns the first transaction and posts
     nothing; the same key with other content raises :class:`IdempotencyConflict`. Internal accounts
-    that lose money are locked (ascending id) and may not go below zero.
+    that lose money are locked (ascending id) and may not go below zero. ``key_checked``: the caller
+    found the key unused under a lock every poster of this key takes, so it is not looked up again and
+    no savepoint guards the insert (the unique key still refuses a duplicate).
     """
     _validate(legs, idempotency_key)
     fingerprint = _fingerprint(kind, reference, legs, getattr(reverses, "pk", None))
-    existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
+    existing = (
+        None if key_checked else LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
+    )
     if existing is not None:
         return _replay(existing, fingerprint)
 
@@ -152,24 +174,12 @@ def ledger_post(
                 "Would overdraw " + ", ".join(f"{codes[pk]} by {-v}" for pk, v in short.items())
             )
 
+    if key_checked and not debited:
+        return _transaction_insert(kind, idempotency_key, fingerprint, reference, description, reverses, legs)
     try:
         with transaction.atomic():
-            tx = LedgerTransaction.objects.create(
-                kind=kind,
-                idempotency_key=idempotency_key,
-                fingerprint=fingerprint,
-                reference=reference,
-                description=description[:500],
-                reverses=reverses,
-            )
-            LedgerLeg.objects.bulk_create(
-                LedgerLeg(
-                    transaction=tx,
-                    account=leg.account,
-                    amount=leg.amount.amount,
-                    currency=leg.amount.currency,
-                )
-                for leg in legs
+            tx = _transaction_insert(
+                kind, idempotency_key, fingerprint, reference, description, reverses, legs
             )
     except IntegrityError:
         # Same key committed by a concurrent caller (PostgreSQL made us wait on the unique index).

@@ -54,6 +54,7 @@ def payment_session_create(
     description: str = "",
     return_url: str = "",
     purpose: str = "",
+    fresh_reference: bool = False,
 ) -> CheckoutSession:
     """Start the buyer's payment for ``reference`` (captured at once, then held in escrow).
 
@@ -66,10 +67,13 @@ def payment_session_create(
         raise TypeError("amount must be Money (minor units and a currency)")
     if amount.amount <= 0:
         raise ValueError("A payment must be for more than zero")
-    existing = GatewayPayment.objects.filter(idempotency_key=idempotency_key).first()
+    # a reference the caller has just made (``fresh_reference``) has no session nor hold yet
+    existing = (
+        None if fresh_reference else GatewayPayment.objects.filter(idempotency_key=idempotency_key).first()
+    )
     if existing is not None and (existing.reference != reference or existing.money != amount):
         raise IdempotencyConflict(f"Idempotency key {idempotency_key!r} was used for another payment")
-    if existing is None and EscrowHold.objects.filter(reference=reference).exists():
+    if existing is None and not fresh_reference and EscrowHold.objects.filter(reference=reference).exists():
         raise ReferenceAlreadyPaid(f"Reference {reference!r} is already paid and held")
     gateway = get_gateway(existing.gateway if existing else None)
     session = gateway.payment_session_create(
@@ -154,6 +158,7 @@ def payment_capture_record(
             return None
     ledger_post(
         legs=[Leg(clearing, -amount), Leg(escrow, amount)],
+        key_checked=True,  # checked above, under the payment's lock (every capture of it takes it)
         idempotency_key=key,
         kind=TxKind.CAPTURE,
         reference=reference,
