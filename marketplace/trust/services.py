@@ -107,7 +107,7 @@ def credential_issue(*, licence_id: int) -> LicenceCredential:
     # deadlock with) purchases claiming the same listing's exclusivity
     licence = (
         Licence.objects.select_for_update(of=("self",))
-        .select_related("listing", "terms_version", "buyer", "seller")
+        .select_related("listing", "terms_version", "buyer", "seller__fm_seller_profile")
         .get(pk=licence_id)
     )
     claims = licence_claims(licence)
