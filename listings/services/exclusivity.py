@@ -88,9 +88,10 @@ def _insert(rows: list[ExclusivityClaim]) -> list[ExclusivityClaim]:
         ) from exc
 
 
-def _locked_scope(listing, scope, terms_version, *, listing_locked: bool = False):
+def _locked_scope(listing, scope, terms_version, *, listing_locked: bool = False, expire: bool = True):
     """The listing locked (``listing_locked``: the caller holds its lock already, with its current
-    terms), its terms and the cleaned scope; ended claims of the listing are released first."""
+    terms), its terms and the cleaned scope; ended claims of the listing are released first
+    (``expire``), which frees their unique slots for the claims about to be inserted."""
     if listing_locked:
         locked = listing
     else:
@@ -100,7 +101,8 @@ def _locked_scope(listing, scope, terms_version, *, listing_locked: bool = False
     terms = terms_version or locked.current_terms
     if not isinstance(scope, QuoteScope):
         scope = scope_clean(scope, terms)
-    exclusivity_claims_expire(listing=locked)
+    if expire:
+        exclusivity_claims_expire(listing=locked)
     return locked, terms, scope
 
 
@@ -174,12 +176,18 @@ def exclusivity_claim(
     """
     if not licence_reference:
         raise ValueError("licence_reference is required")
-    locked, terms, scope = _locked_scope(listing, scope, terms_version, listing_locked=listing_locked)
+    # no release of ended claims yet: a reserved checkout inserts nothing (the reads count only live rows)
+    locked, terms, scope = _locked_scope(
+        listing, scope, terms_version, listing_locked=listing_locked, expire=False
+    )
     starts_at = starts_at or timezone.now()
     live = ExclusivityClaim.objects.filter(
         listing=locked, licence_reference=licence_reference, released_at__isnull=True
     )
     reserved = list(live)
+    if any(row.reserved_until is not None and row.reserved_until <= timezone.now() for row in reserved):
+        exclusivity_claims_expire(listing=locked)  # the checkout ran out: what is left is claimed afresh
+        reserved = list(live)
     claims = [row for row in reserved if row.reserved_until is None]
     if claims:
         return claims
@@ -196,6 +204,7 @@ def exclusivity_claim(
             for row in claims:
                 row.reserved_until, row.starts_at, row.ends_at = None, starts_at, ends_at
     else:
+        exclusivity_claims_expire(listing=locked)
         _raise_on_conflict(locked, scope, licence_reference)
         claims = _insert(
             _rows(listing=locked, terms=terms, scope=scope, reference=licence_reference, starts_at=starts_at)

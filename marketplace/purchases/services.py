@@ -219,9 +219,8 @@ def licence_issue_for_payment(*, reference: str) -> Licence | None:
     )
     if order is None:
         return None  # not a marketplace purchase
-    licence = Licence.objects.filter(order=order).first()
-    if licence is not None:
-        return licence
+    if order.status == OrderStatus.LICENSED:  # the licence and this status are written together
+        return Licence.objects.filter(order=order).first()
     if order.status == OrderStatus.REFUNDED:
         return None
     if order.status != OrderStatus.PENDING_PAYMENT:

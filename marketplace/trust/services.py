@@ -101,14 +101,16 @@ def status_list_publish(*, status_list_id: int) -> StatusList:
 
 
 @atomic_join
-def credential_issue(*, licence_id: int) -> LicenceCredential:
-    """The licence's current credential; a new one (and the old one invalidated) if its claims changed."""
+def credential_issue(*, licence_id: int | None = None, reference: str = "") -> LicenceCredential:
+    """The licence's current credential; a new one (and the old one invalidated) if its claims changed.
+
+    The licence by id, or by ``reference`` (what its events carry); ``Licence.DoesNotExist`` if none."""
     # lock the licence row only: FOR UPDATE on the joined listing and users would queue behind (and
     # deadlock with) purchases claiming the same listing's exclusivity
     licence = (
         Licence.objects.select_for_update(of=("self",))
         .select_related("listing", "terms_version", "buyer", "seller__fm_seller_profile")
-        .get(pk=licence_id)
+        .get(**({"pk": licence_id} if licence_id is not None else {"reference": reference}))
     )
     claims = licence_claims(licence)
     digest = claims_hash(claims)
@@ -176,12 +178,12 @@ def credential_status_sync(*, licence_id: int) -> LicenceCredential | None:
     return credential
 
 
-def trust_licence_sync(*, licence_id: int) -> LicenceCredential:
+def trust_licence_sync(*, licence_id: int | None = None, reference: str = "") -> LicenceCredential:
     """Issue (or keep) the credential and bring its status up to date: what every hook runs."""
-    credential = credential_issue(licence_id=licence_id)
+    credential = credential_issue(licence_id=licence_id, reference=reference)
     if getattr(credential, "created_now", False):  # issued just now with the licence's current status
         return credential
-    return credential_status_sync(licence_id=licence_id)
+    return credential_status_sync(licence_id=credential.licence_id)
 
 
 def status_list_token_current(status_list_id: int) -> str | None:
