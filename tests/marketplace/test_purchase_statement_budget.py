@@ -21,14 +21,14 @@ from .purchase_helpers import assert_ledger_balanced, key, pay, scope_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-#: measured 107 here on SQLite (175 before the lean purchase path); the issue's target of 25 is not met yet
-PURCHASE_STATEMENT_BUDGET = 110
+#: measured 99 on SQLite and on PostgreSQL (175 before the lean purchase path); the issue asks for 25
+PURCHASE_STATEMENT_BUDGET = 99
 #: statements of each phase, so a regression shows where it is
 PHASE_BUDGETS = {
-    "checkout": 26,
-    "capture": 28,
-    "outbox payment.captured.order": 24,
-    "outbox licence.issued": 33,
+    "checkout": 25,
+    "capture": 27,
+    "outbox payment.captured.order": 21,
+    "outbox licence.issued": 26,
 }
 
 
@@ -44,6 +44,7 @@ def test_one_purchase_stays_within_its_statement_budget(make_user, published_lis
 
     counts = {label: count for label, count, _sql in phases}
     total = sum(counts.values())
+    print(connection.vendor, total, counts)  # shown with -s: the figures the budgets below come from
     assert total <= PURCHASE_STATEMENT_BUDGET, (connection.vendor, counts)
     for prefix, budget in PHASE_BUDGETS.items():
         (count,) = [c for label, c in counts.items() if label.startswith(prefix)]
