@@ -178,7 +178,8 @@ def floor_time(connection, writes: int, commits: int, n: int = 100) -> dict:
     from django.db import transaction
 
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS bench_floor (id integer primary key, payload text)")
+        key = "bigserial primary key" if connection.vendor == "postgresql" else "integer primary key"
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS bench_floor (id {key}, payload text)")
     per_commit = [writes // commits + (1 if i < writes % commits else 0) for i in range(commits)]
     seconds = []
     for _ in range(n):
