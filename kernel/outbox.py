@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from .atomic import atomic_join
 from .conf import kernel_settings
 
 logger = logging.getLogger("face_market.outbox")
@@ -50,18 +51,23 @@ def handlers_for(event_type: str) -> dict[str, Handler]:
 
 def event_emit(event_type: str, *, subject: str = "", payload: dict | None = None):
     """Write an event in the current transaction; it is dispatched once that transaction commits."""
-    from .models import OutboxEvent
 
-    with transaction.atomic():
-        sequence = 0
-        if subject:
-            last = OutboxEvent.objects.filter(subject=subject).aggregate(m=Max("sequence"))["m"]
-            sequence = (last or 0) + 1
-        event = OutboxEvent.objects.create(
-            type=event_type, subject=subject, sequence=sequence, payload=payload or {}
-        )
+    event = _event_insert(event_type, subject, payload)
     transaction.on_commit(partial(_dispatch_later, str(event.pk)), robust=True)
     return event
+
+
+@atomic_join  # in the caller's transaction (the change it announces), without a savepoint
+def _event_insert(event_type: str, subject: str, payload: dict | None):
+    from .models import OutboxEvent
+
+    sequence = 0
+    if subject:
+        last = OutboxEvent.objects.filter(subject=subject).aggregate(m=Max("sequence"))["m"]
+        sequence = (last or 0) + 1
+    return OutboxEvent.objects.create(
+        type=event_type, subject=subject, sequence=sequence, payload=payload or {}
+    )
 
 
 def _dispatch_later(event_id: str) -> None:

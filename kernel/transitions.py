@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .atomic import atomic_join
 from .errors import Conflict
 
 Transitions = Mapping[str, Iterable[str]]
@@ -51,7 +51,7 @@ def can_transition(transitions: Transitions, source: str, to: str) -> bool:
     return to in transitions.get(source, ())
 
 
-@transaction.atomic
+@atomic_join  # a refusal raises before any write: the caller's transaction goes on
 def transition(
     obj,
     *,

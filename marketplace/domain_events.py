@@ -113,9 +113,12 @@ def trust_licence_follow(event) -> None:
     from marketplace.trust.services import trust_licence_sync
 
     reference = event.payload.get("licence", "")
-    licence_id = Licence.objects.filter(reference=reference).values_list("pk", flat=True).first()
-    if licence_id is not None:
-        trust_licence_sync(licence_id=licence_id)
+    if not reference:
+        return
+    try:
+        trust_licence_sync(reference=reference)
+    except Licence.DoesNotExist:  # not one of ours (found by a read: nothing was written)
+        return
 
 
 def trust_listing_follow(event) -> None:

@@ -97,6 +97,20 @@ def listing_catalogue_refresh(*, listing: Listing) -> Listing:
     return listing
 
 
+def listing_exclusivity_flag_refresh(*, listing: Listing, popularity_points: int = 0) -> None:
+    """Only the exclusivity flag (and a sale's popularity) after claims changed: the search document
+    and facets are not built from claims, so a sale does not rebuild them. ``listing`` must carry its
+    ``current_terms``; one UPDATE, and only when something changes."""
+    available = _exclusivity_available(listing)
+    values: dict = {"popularity": F("popularity") + popularity_points} if popularity_points else {}
+    if available != listing.exclusivity_available:
+        values["exclusivity_available"] = available
+        listing.exclusivity_available = available
+        transaction.on_commit(catalogue_cache_invalidate)
+    if values:
+        Listing.objects.filter(pk=listing.pk).update(**values)
+
+
 def listing_popularity_bump(*, listing_id: int, points: int = 1) -> None:
     """Add to a listing's popularity (a detail view: 1, a quote: 2, a sale: 20). Atomic in SQL."""
     Listing.objects.filter(pk=listing_id).update(popularity=F("popularity") + points)

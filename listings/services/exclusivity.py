@@ -21,12 +21,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kernel.atomic import atomic_join
+
 from ..errors import ExclusivityConflict
 from ..models import ExclusivityClaim, LicenceTermsVersion, Listing
 from ..quotes import QuoteScope
 from ..terms import scope_clean
 from ..vocabulary import Exclusivity
-from .catalogue import listing_catalogue_refresh, listing_popularity_bump
+from .catalogue import listing_catalogue_refresh, listing_exclusivity_flag_refresh
 
 FULL_CLAIM = "*"
 SALE_POPULARITY_POINTS = 20
@@ -86,12 +88,21 @@ def _insert(rows: list[ExclusivityClaim]) -> list[ExclusivityClaim]:
         ) from exc
 
 
-def _locked_scope(listing, scope, terms_version):
-    locked = Listing.objects.select_for_update().get(pk=listing.pk)
+def _locked_scope(listing, scope, terms_version, *, listing_locked: bool = False, expire: bool = True):
+    """The listing locked (``listing_locked``: the caller holds its lock already, with its current
+    terms), its terms and the cleaned scope; ended claims of the listing are released first
+    (``expire``), which frees their unique slots for the claims about to be inserted."""
+    if listing_locked:
+        locked = listing
+    else:
+        locked = (
+            Listing.objects.select_for_update(of=("self",)).select_related("current_terms").get(pk=listing.pk)
+        )
     terms = terms_version or locked.current_terms
     if not isinstance(scope, QuoteScope):
         scope = scope_clean(scope, terms)
-    exclusivity_claims_expire(listing=locked)
+    if expire:
+        exclusivity_claims_expire(listing=locked)
     return locked, terms, scope
 
 
@@ -109,7 +120,7 @@ def _raise_on_conflict(listing, scope, reference) -> None:
         raise ExclusivityConflict(categories=conflicts)
 
 
-@transaction.atomic
+@atomic_join  # a conflict is found by reads (or the insert's own savepoint) before any claim is written
 def exclusivity_reserve(
     *,
     listing: Listing,
@@ -117,6 +128,8 @@ def exclusivity_reserve(
     licence_reference: str,
     reserved_until: datetime,
     terms_version: LicenceTermsVersion | None = None,
+    listing_locked: bool = False,
+    fresh_reference: bool = False,
 ) -> list[ExclusivityClaim]:
     """Hold the scope for an open checkout until ``reserved_until``. Idempotent per reference.
 
@@ -124,12 +137,9 @@ def exclusivity_reserve(
     """
     if not licence_reference:
         raise ValueError("licence_reference is required")
-    locked, terms, scope = _locked_scope(listing, scope, terms_version)
-    existing = list(
-        ExclusivityClaim.objects.filter(
-            listing=locked, licence_reference=licence_reference, released_at__isnull=True
-        )
-    )
+    locked, terms, scope = _locked_scope(listing, scope, terms_version, listing_locked=listing_locked)
+    # a reference the caller has just made (``fresh_reference``) holds nothing to find again
+    existing = [] if fresh_reference else list(_unreleased(locked, licence_reference))
     if existing:
         return existing
     _raise_on_conflict(locked, scope, licence_reference)
@@ -143,11 +153,11 @@ def exclusivity_reserve(
             reserved_until=reserved_until,
         )
     )
-    listing_catalogue_refresh(listing=locked)
+    listing_exclusivity_flag_refresh(listing=locked)
     return claims
 
 
-@transaction.atomic
+@atomic_join
 def exclusivity_claim(
     *,
     listing: Listing,
@@ -155,6 +165,7 @@ def exclusivity_claim(
     licence_reference: str,
     terms_version: LicenceTermsVersion | None = None,
     starts_at: datetime | None = None,
+    listing_locked: bool = False,
 ) -> list[ExclusivityClaim]:
     """Record the exclusivity a licence was sold with. Idempotent per ``licence_reference``.
 
@@ -165,30 +176,40 @@ def exclusivity_claim(
     """
     if not licence_reference:
         raise ValueError("licence_reference is required")
-    locked, terms, scope = _locked_scope(listing, scope, terms_version)
+    # no release of ended claims yet: a reserved checkout inserts nothing (the reads count only live rows)
+    locked, terms, scope = _locked_scope(
+        listing, scope, terms_version, listing_locked=listing_locked, expire=False
+    )
     starts_at = starts_at or timezone.now()
     live = ExclusivityClaim.objects.filter(
         listing=locked, licence_reference=licence_reference, released_at__isnull=True
     )
-    claims = list(live.filter(reserved_until__isnull=True))
+    reserved = list(live)
+    if any(row.reserved_until is not None and row.reserved_until <= timezone.now() for row in reserved):
+        exclusivity_claims_expire(listing=locked)  # the checkout ran out: what is left is claimed afresh
+        reserved = list(live)
+    claims = [row for row in reserved if row.reserved_until is None]
     if claims:
         return claims
-    reserved = list(live)
     if reserved:
-        live.filter(exclusivity=Exclusivity.NONE).update(released_at=starts_at)
-        live.exclude(exclusivity=Exclusivity.NONE).update(
-            reserved_until=None, starts_at=starts_at, ends_at=add_months(starts_at, scope.duration_months)
-        )
-        claims = list(
-            ExclusivityClaim.objects.filter(pk__in=[row.pk for row in reserved], released_at__isnull=True)
-        )
+        shares = [row.pk for row in reserved if row.exclusivity == Exclusivity.NONE]
+        claims = [row for row in reserved if row.exclusivity != Exclusivity.NONE]
+        if shares:
+            ExclusivityClaim.objects.filter(pk__in=shares).update(released_at=starts_at)
+        if claims:
+            ends_at = add_months(starts_at, scope.duration_months)
+            ExclusivityClaim.objects.filter(pk__in=[row.pk for row in claims]).update(
+                reserved_until=None, starts_at=starts_at, ends_at=ends_at
+            )
+            for row in claims:
+                row.reserved_until, row.starts_at, row.ends_at = None, starts_at, ends_at
     else:
+        exclusivity_claims_expire(listing=locked)
         _raise_on_conflict(locked, scope, licence_reference)
         claims = _insert(
             _rows(listing=locked, terms=terms, scope=scope, reference=licence_reference, starts_at=starts_at)
         )
-    listing_popularity_bump(listing_id=locked.pk, points=SALE_POPULARITY_POINTS)
-    listing_catalogue_refresh(listing=locked)
+    listing_exclusivity_flag_refresh(listing=locked, popularity_points=SALE_POPULARITY_POINTS)
     return claims
 
 

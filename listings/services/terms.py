@@ -98,12 +98,16 @@ def terms_version_guard_unsold(version: LicenceTermsVersion) -> None:
         raise SoldTermsImmutable()
 
 
-@transaction.atomic
 def terms_version_mark_sold(version: LicenceTermsVersion) -> LicenceTermsVersion:
     """Freeze a version because a licence was sold on it (the purchase flow calls this). Idempotent.
 
     ``UPDATE ... WHERE sold_at IS NULL``: the first sale stamps it, later sales find it stamped.
     """
-    LicenceTermsVersion.objects.filter(pk=version.pk, sold_at__isnull=True).update(sold_at=timezone.now())
-    version.refresh_from_db()
+    if version.sold_at is not None:  # stamped by an earlier sale: nothing to write
+        return version
+    now = timezone.now()
+    if LicenceTermsVersion.objects.filter(pk=version.pk, sold_at__isnull=True).update(sold_at=now):
+        version.sold_at = now
+    else:
+        version.refresh_from_db()
     return version

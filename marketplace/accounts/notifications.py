@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from kernel.atomic import atomic_join
 from kernel.roles import PERMISSION_APP_LABEL, ROLE_PERMISSIONS, Role, role_group_name
 from marketplace.models import Notification
 
@@ -45,7 +46,7 @@ def _email_after_commit(notification: Notification) -> None:
     transaction.on_commit(send)
 
 
-@transaction.atomic
+@atomic_join
 def notify(*, user, kind: str, message: str, link: str = "", email: bool = True) -> Notification:
     """Tell ``user`` something to act on: an in-app notification, and an email unless ``email=False``."""
     notification = Notification.objects.create(user=user, kind=kind[:40], text=str(message), link=link[:500])

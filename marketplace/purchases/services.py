@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.atomic import atomic_join
 from kernel.errors import Conflict
 from kernel.money import Money
 from kernel.roles import Role
@@ -111,6 +112,7 @@ def order_create(
         purpose=PAYMENT_PURPOSE_ORDER,
         description=f"Face licence {order.reference}: {order.listing.title}"[:200],
         return_url=return_url.replace("{public_id}", str(order.public_id)),
+        fresh_reference=created,
     )
     order.checkout_url = session.checkout_url
     Order.objects.filter(pk=order.pk).update(checkout_url=session.checkout_url, updated_at=timezone.now())
@@ -130,7 +132,10 @@ def _order_record(*, buyer, listing_id: int, scope, checkout_key: str, quote_req
     # The listing's lock first, as the reservation takes it: inserting the order takes a share lock
     # on the listing row, and upgrading that later would deadlock with a concurrent checkout.
     listing = (
-        Listing.objects.select_for_update(of=("self",)).select_related("seller").filter(pk=listing_id).first()
+        Listing.objects.select_for_update(of=("self",))
+        .select_related("seller", "current_terms")
+        .filter(pk=listing_id)
+        .first()
     )
     if listing is None or listing.status != ListingStatus.PUBLISHED:
         raise CheckoutRefused("not_for_sale", str(_("This listing is not for sale.")))
@@ -144,7 +149,7 @@ def _order_record(*, buyer, listing_id: int, scope, checkout_key: str, quote_req
             raise CheckoutRefused("not_your_quote", str(_("This quote was made for someone else.")))
         priced = quote_request_priced(quote_request)
     else:
-        priced = listing_quote(listing=listing, scope=scope)
+        priced = listing_quote(listing=listing, scope=scope, terms_version=listing.current_terms)
     total: Money = priced.quote.total
     now = timezone.now()
     reference = licence_reference_new()
@@ -174,12 +179,15 @@ def _order_record(*, buyer, listing_id: int, scope, checkout_key: str, quote_req
     except IntegrityError:
         order = Order.objects.get(buyer=buyer, checkout_key=checkout_key)
         return _same_checkout(order, listing_id, scope), False
+    terms = listing.current_terms if listing.current_terms_id == priced.terms_version_id else None
     exclusivity_reserve(
         listing=listing,
         scope=priced.scope,
         licence_reference=reference,
         reserved_until=order.expires_at,
-        terms_version=order.terms_version,
+        terms_version=terms or order.terms_version,
+        listing_locked=True,  # locked above, before the order row
+        fresh_reference=True,  # generated above: nothing is reserved under it yet
     )
     project_request_bind(listing=listing, buyer=buyer, licence_reference=reference)
     return order, True
@@ -197,24 +205,33 @@ def _refund_unfulfillable(order: Order, *, reason: str) -> None:
     order.save(update_fields=["status_reason", "updated_at"])
 
 
-@transaction.atomic
+@atomic_join  # the outbox handler's transaction
 def licence_issue_for_payment(*, reference: str) -> Licence | None:
     """The payment for ``reference`` is captured and held: issue the licence, exactly once.
 
     Called for every capture event, including replays and out-of-order deliveries.
     """
-    order = Order.objects.select_for_update().filter(reference=reference).first()
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("buyer", "terms_version")
+        .filter(reference=reference)
+        .first()
+    )
     if order is None:
         return None  # not a marketplace purchase
-    licence = Licence.objects.filter(order=order).first()
-    if licence is not None:
-        return licence
+    if order.status == OrderStatus.LICENSED:  # the licence and this status are written together
+        return Licence.objects.filter(order=order).first()
     if order.status == OrderStatus.REFUNDED:
         return None
     if order.status != OrderStatus.PENDING_PAYMENT:
         _refund_unfulfillable(order, reason=f"paid after the checkout {order.status}")
         return None
-    listing = Listing.objects.select_related("seller").get(pk=order.listing_id)
+    # the listing's lock now, once, for the exclusivity claim (the order's lock was taken first)
+    listing = (
+        Listing.objects.select_for_update(of=("self",))
+        .select_related("seller", "current_terms")
+        .get(pk=order.listing_id)
+    )
     if listing.status != ListingStatus.PUBLISHED:
         _refund_unfulfillable(order, reason="listing no longer for sale")
         return None
@@ -226,6 +243,7 @@ def licence_issue_for_payment(*, reference: str) -> Licence | None:
             licence_reference=reference,
             terms_version=order.terms_version,
             starts_at=now,
+            listing_locked=True,
         )
     except ExclusivityConflict:
         _refund_unfulfillable(order, reason="exclusivity sold to another buyer first")
@@ -234,8 +252,8 @@ def licence_issue_for_payment(*, reference: str) -> Licence | None:
     licence = Licence.objects.create(
         reference=reference,
         order=order,
-        buyer_id=order.buyer_id,
-        seller_id=listing.seller_id,
+        buyer=order.buyer,
+        seller=listing.seller,
         listing=listing,
         terms_version_id=order.terms_version_id,
         scope=order.scope,

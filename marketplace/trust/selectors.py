@@ -37,7 +37,9 @@ def status_list_by_uri(uri: str) -> str | None:
         return None
     if match.view_name != "marketplace:trust_status_list":
         return None
-    return status_list_token(int(match.kwargs["status_list_id"]))
+    from marketplace.trust.services import status_list_token_current  # re-signs a stale list first
+
+    return status_list_token_current(int(match.kwargs["status_list_id"]))
 
 
 def jwks_and_status_lists() -> tuple[dict, object]:

@@ -10,10 +10,12 @@ import hashlib
 import secrets
 import time
 import uuid
+from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from kernel.atomic import atomic_join
 from listings.services import listing_is_held_for_review
 from marketplace.conf import market_settings
 from marketplace.models import Licence
@@ -44,18 +46,36 @@ def credential_status_for(licence: Licence) -> int:
     return CredentialStatus.VALID
 
 
-def _status_slot() -> tuple[StatusList, int]:
-    """A random free index of a list with room (random, so an index says nothing about issue order)."""
-    size = int(market_settings.CREDENTIAL_STATUS_LIST_SIZE)
-    status_list = StatusList.objects.select_for_update().order_by("-pk").first()
-    # a list is "full" at three quarters, so random probing finds a free slot in a few tries
-    if status_list is None or status_list.entries.count() >= status_list.size * 3 // 4:
-        status_list = StatusList.objects.create(size=size)
-        status_list = StatusList.objects.select_for_update().get(pk=status_list.pk)
+#: random probes of a list before it counts as full (a probe lands on a taken slot with the
+#: probability of the list's fill, so three misses in a row mean it is most likely over half full)
+STATUS_SLOT_PROBES = 3
+
+
+def _status_list_new() -> StatusList:
+    """A fresh list, published at once so a verifier can fetch it before its first change."""
+    status_list = StatusList.objects.create(size=int(market_settings.CREDENTIAL_STATUS_LIST_SIZE))
+    return status_list_publish(status_list_id=status_list.pk)
+
+
+def _credential_insert(*, status_list: StatusList | None, build) -> LicenceCredential:
+    """Insert ``build(status_list, index)`` at a random free index, locking no shared row.
+
+    The index is random (it says nothing about issue order) and taken by the insert itself: the
+    unique (list, index) constraint refuses a taken slot, and the next probe tries another. Every
+    issue thus writes only its own row; when a list keeps refusing, a new list is started.
+    """
     while True:
-        index = secrets.randbelow(status_list.size)
-        if not status_list.entries.filter(status_index=index).exists():
-            return status_list, index
+        if status_list is None:
+            status_list = _status_list_new()
+        for _probe in range(STATUS_SLOT_PROBES):
+            index = secrets.randbelow(status_list.size)
+            try:
+                with transaction.atomic():  # a savepoint: a taken slot fails here, not the issue
+                    return LicenceCredential.objects.create(**build(status_list, index))
+            except IntegrityError as exc:
+                if "fm_credential_one_current" in str(exc) or "licence_id" in str(exc):
+                    raise  # a concurrent issue of the same licence: not a slot collision
+        status_list = None
 
 
 @transaction.atomic
@@ -80,15 +100,17 @@ def status_list_publish(*, status_list_id: int) -> StatusList:
     return status_list
 
 
-@transaction.atomic
-def credential_issue(*, licence_id: int) -> LicenceCredential:
-    """The licence's current credential; a new one (and the old one invalidated) if its claims changed."""
+@atomic_join
+def credential_issue(*, licence_id: int | None = None, reference: str = "") -> LicenceCredential:
+    """The licence's current credential; a new one (and the old one invalidated) if its claims changed.
+
+    The licence by id, or by ``reference`` (what its events carry); ``Licence.DoesNotExist`` if none."""
     # lock the licence row only: FOR UPDATE on the joined listing and users would queue behind (and
     # deadlock with) purchases claiming the same listing's exclusivity
     licence = (
         Licence.objects.select_for_update(of=("self",))
-        .select_related("listing", "terms_version", "buyer", "seller")
-        .get(pk=licence_id)
+        .select_related("listing", "terms_version", "buyer", "seller__fm_seller_profile")
+        .get(**({"pk": licence_id} if licence_id is not None else {"reference": reference}))
     )
     claims = licence_claims(licence)
     digest = claims_hash(claims)
@@ -101,38 +123,43 @@ def credential_issue(*, licence_id: int) -> LicenceCredential:
         current.superseded_at, current.status = now, CredentialStatus.INVALID
         current.save(update_fields=["superseded_at", "status"])
         touched.add(current.status_list_id)
-    status_list, index = _status_slot()
-    jti = f"urn:uuid:{uuid.uuid4()}"
     key = signing_keys().signer
     status = credential_status_for(licence)
-    token = credential_sign(
-        {
-            **claims,
+
+    def build(status_list: StatusList, index: int) -> dict:
+        jti = f"urn:uuid:{uuid.uuid4()}"
+        token = credential_sign(
+            {
+                **claims,
+                "jti": jti,
+                "iat": int(now.timestamp()),
+                "status": {"status_list": {"idx": index, "uri": status_list_uri(status_list.pk)}},
+            },
+            key,
+        )
+        return {
+            "licence": licence,
             "jti": jti,
-            "iat": int(now.timestamp()),
-            "status": {"status_list": {"idx": index, "uri": status_list_uri(status_list.pk)}},
-        },
-        key,
-    )
-    credential = LicenceCredential.objects.create(
-        licence=licence,
-        jti=jti,
-        kid=key.kid,
-        token=token,
-        claims_hash=digest,
-        status_list=status_list,
-        status_index=index,
-        status=status,
-        issued_at=now,
-        expires_at=licence.ends_at,
-    )
-    touched.add(status_list.pk)
+            "kid": key.kid,
+            "token": token,
+            "claims_hash": digest,
+            "status_list": status_list,
+            "status_index": index,
+            "status": status,
+            "issued_at": now,
+            "expires_at": licence.ends_at,
+        }
+
+    credential = _credential_insert(status_list=StatusList.objects.order_by("-pk").first(), build=build)
+    credential.created_now = True
+    if status != CredentialStatus.VALID:  # a valid entry is all zero bits: the published list holds
+        touched.add(credential.status_list_id)
     for status_list_id in sorted(touched):
         status_list_publish(status_list_id=status_list_id)
     return credential
 
 
-@transaction.atomic
+@atomic_join
 def credential_status_sync(*, licence_id: int) -> LicenceCredential | None:
     """Flip the current credential's status entry to the licence's state and republish if it changed."""
     licence = Licence.objects.select_related("listing").get(pk=licence_id)
@@ -151,10 +178,25 @@ def credential_status_sync(*, licence_id: int) -> LicenceCredential | None:
     return credential
 
 
-def trust_licence_sync(*, licence_id: int) -> LicenceCredential:
+def trust_licence_sync(*, licence_id: int | None = None, reference: str = "") -> LicenceCredential:
     """Issue (or keep) the credential and bring its status up to date: what every hook runs."""
-    credential_issue(licence_id=licence_id)
-    return credential_status_sync(licence_id=licence_id)
+    credential = credential_issue(licence_id=licence_id, reference=reference)
+    if getattr(credential, "created_now", False):  # issued just now with the licence's current status
+        return credential
+    return credential_status_sync(licence_id=credential.licence_id)
+
+
+def status_list_token_current(status_list_id: int) -> str | None:
+    """The list's signed token, re-signed first when older than its ttl (issues no longer re-sign it:
+    a new valid entry changes no bit, so only status flips and readers of a stale list do)."""
+    ttl = int(market_settings.CREDENTIAL_STATUS_LIST_TTL_SECONDS)
+    row = StatusList.objects.filter(pk=status_list_id).values_list("token", "updated_at").first()
+    if row is None:
+        return None
+    token, updated_at = row
+    if not token or updated_at <= timezone.now() - timedelta(seconds=ttl):
+        token = status_list_publish(status_list_id=status_list_id).token
+    return token
 
 
 def content_label_create(*, licence: Licence, user, data: bytes) -> tuple[ContentLabel, bytes]:

@@ -26,8 +26,8 @@ from marketplace.trust.presentation import (
     scope_rows,
     status_text,
 )
-from marketplace.trust.selectors import licence_public_view, may_label, receipts_visible_to, status_list_token
-from marketplace.trust.services import content_label_create, trust_licence_sync
+from marketplace.trust.selectors import licence_public_view, may_label, receipts_visible_to
+from marketplace.trust.services import content_label_create, status_list_token_current, trust_licence_sync
 
 PUBLIC_HEADERS = {"Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff"}
 
@@ -45,7 +45,7 @@ def jwks(request):
 
 @require_GET
 def status_list(request, status_list_id: int):
-    token = status_list_token(status_list_id)
+    token = status_list_token_current(status_list_id)
     if token is None:
         raise Http404
     response = HttpResponse(token, content_type="application/statuslist+jwt")

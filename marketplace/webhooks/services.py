@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kernel.atomic import atomic_join
 from kernel.errors import ServiceError
 from marketplace.conf import market_settings
 from marketplace.webhooks.addresses import AddressRefused, url_check
@@ -112,7 +113,12 @@ def webhook_endpoint_secret_rotate(*, endpoint: WebhookEndpoint) -> str:
 
 def _next_sequence(subject: str, given: int | None) -> int:
     """The subject's next number (or ``given``), the counter row locked until the transaction ends."""
-    counter, _created = WebhookSubjectSequence.objects.select_for_update().get_or_create(subject=subject)
+    counter = WebhookSubjectSequence.objects.select_for_update().filter(subject=subject).first()
+    if counter is None:  # the subject's first message: the new counter row starts at its number
+        # a racing first message of the subject fails on the unique subject; the caller retries
+        sequence = given if given is not None else 1
+        WebhookSubjectSequence.objects.create(subject=subject, last=sequence)
+        return sequence
     sequence = given if given is not None else counter.last + 1
     if sequence > counter.last:
         WebhookSubjectSequence.objects.filter(pk=counter.pk).update(last=sequence)
@@ -133,7 +139,7 @@ def message_body(
     return json.dumps(envelope, cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=False)
 
 
-@transaction.atomic
+@atomic_join  # an unknown type raises before any write; the insert keeps its savepoint
 def webhook_event_publish(
     *,
     event_type: str,
@@ -189,11 +195,15 @@ def _message_create(event_type, event_id, occurred_at, subject, payload, sequenc
 def _deliveries_create(message: WebhookMessage) -> None:
     now = timezone.now()
     endpoints = [e for e in WebhookEndpoint.objects.filter(is_active=True) if e.receives(message.event_type)]
-    WebhookDelivery.objects.bulk_create(
+    if not endpoints:  # no host listens for this type: nothing to deliver
+        return
+    created = WebhookDelivery.objects.bulk_create(
         WebhookDelivery(endpoint=e, message=message, round_started_at=now, next_attempt_at=now)
         for e in endpoints
     )
-    ids = list(WebhookDelivery.objects.filter(message=message).values_list("pk", flat=True))
+    ids = [delivery.pk for delivery in created]
+    if None in ids:  # a backend that does not return the new ids
+        ids = list(WebhookDelivery.objects.filter(message=message).values_list("pk", flat=True))
     transaction.on_commit(lambda: _attempts_enqueue(ids))
 
 

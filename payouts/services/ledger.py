@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
+from kernel.atomic import atomic_join
 from kernel.money import Money, currency_exponent
 from kernel.transitions import transition
 
@@ -48,12 +49,22 @@ def ledger_account(
     *, kind: str, currency: str, owner=None, reference: str = "", gateway: str = ""
 ) -> LedgerAccount:
     """The account for this kind and currency (and owner, reference or gateway), created on first use."""
+    return ledger_account_get_or_create(
+        kind=kind, currency=currency, owner=owner, reference=reference, gateway=gateway
+    )[0]
+
+
+def ledger_account_get_or_create(
+    *, kind: str, currency: str, owner=None, reference: str = "", gateway: str = ""
+) -> tuple[LedgerAccount, bool]:
+    """``ledger_account`` and whether this call created it (a new account has no legs nor holds yet,
+    and its row is ours until commit: a concurrent creator waits on the unique code)."""
     currency_exponent(currency)  # refuses currencies we cannot price in
     owner_id = getattr(owner, "pk", owner)
     code = account_code(kind=kind, currency=currency, owner_id=owner_id, reference=reference, gateway=gateway)
     account = LedgerAccount.objects.filter(code=code).first()
     if account is not None:
-        return account
+        return account, False
     try:
         with transaction.atomic():
             return LedgerAccount.objects.create(
@@ -63,9 +74,9 @@ def ledger_account(
                 owner_id=owner_id,
                 reference=reference,
                 gateway=gateway,
-            )
+            ), True
     except IntegrityError:  # created by a concurrent caller between our read and our insert
-        return LedgerAccount.objects.get(code=code)
+        return LedgerAccount.objects.get(code=code), False
 
 
 def _fingerprint(kind: str, reference: str, legs: Sequence[Leg], reverses_id: int | None) -> str:
@@ -101,7 +112,24 @@ def _replay(existing: LedgerTransaction, fingerprint: str) -> LedgerTransaction:
     return existing
 
 
-@transaction.atomic
+def _transaction_insert(kind, idempotency_key, fingerprint, reference, description, reverses, legs):
+    """The transaction row and its legs: two INSERTs (the legs in one)."""
+    tx = LedgerTransaction.objects.create(
+        kind=kind,
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint,
+        reference=reference,
+        description=description[:500],
+        reverses=reverses,
+    )
+    LedgerLeg.objects.bulk_create(
+        LedgerLeg(transaction=tx, account=leg.account, amount=leg.amount.amount, currency=leg.amount.currency)
+        for leg in legs
+    )
+    return tx
+
+
+@atomic_join  # refusals raise before any write; the insert keeps its own savepoint
 def ledger_post(
     *,
     legs: Sequence[Leg],
@@ -110,16 +138,21 @@ def ledger_post(
     reference: str = "",
     description: str = "",
     reverses: LedgerTransaction | None = None,
+    key_checked: bool = False,
 ) -> LedgerTransaction:
     """Post a balanced transaction once per ``idempotency_key``.
 
     A replay with the same key and the same content returns the first transaction and posts
     nothing; the same key with other content raises :class:`IdempotencyConflict`. Internal accounts
-    that lose money are locked (ascending id) and may not go below zero.
+    that lose money are locked (ascending id) and may not go below zero. ``key_checked``: the caller
+    found the key unused under a lock every poster of this key takes, so it is not looked up again and
+    no savepoint guards the insert (the unique key still refuses a duplicate).
     """
     _validate(legs, idempotency_key)
     fingerprint = _fingerprint(kind, reference, legs, getattr(reverses, "pk", None))
-    existing = LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
+    existing = (
+        None if key_checked else LedgerTransaction.objects.filter(idempotency_key=idempotency_key).first()
+    )
     if existing is not None:
         return _replay(existing, fingerprint)
 
@@ -141,24 +174,12 @@ def ledger_post(
                 "Would overdraw " + ", ".join(f"{codes[pk]} by {-v}" for pk, v in short.items())
             )
 
+    if key_checked and not debited:
+        return _transaction_insert(kind, idempotency_key, fingerprint, reference, description, reverses, legs)
     try:
         with transaction.atomic():
-            tx = LedgerTransaction.objects.create(
-                kind=kind,
-                idempotency_key=idempotency_key,
-                fingerprint=fingerprint,
-                reference=reference,
-                description=description[:500],
-                reverses=reverses,
-            )
-            LedgerLeg.objects.bulk_create(
-                LedgerLeg(
-                    transaction=tx,
-                    account=leg.account,
-                    amount=leg.amount.amount,
-                    currency=leg.amount.currency,
-                )
-                for leg in legs
+            tx = _transaction_insert(
+                kind, idempotency_key, fingerprint, reference, description, reverses, legs
             )
     except IntegrityError:
         # Same key committed by a concurrent caller (PostgreSQL made us wait on the unique index).

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
+from kernel.atomic import atomic_join
 from kernel.money import Money
 from kernel.transitions import transition
 
@@ -16,7 +17,7 @@ from ..gateways import get_gateway
 from ..gateways.base import GatewayError
 from ..models import REFERENCE_MAX, EscrowHold, GatewayPayment, LedgerAccount, LedgerTransaction, Refund
 from ..state import PAYMENT_TRANSITIONS, PaymentStatus
-from .ledger import Leg, ledger_account, ledger_post
+from .ledger import Leg, ledger_account, ledger_account_get_or_create, ledger_post
 from .refunds import refund_status_apply
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def payment_session_create(
     description: str = "",
     return_url: str = "",
     purpose: str = "",
+    fresh_reference: bool = False,
 ) -> CheckoutSession:
     """Start the buyer's payment for ``reference`` (captured at once, then held in escrow).
 
@@ -65,10 +67,13 @@ def payment_session_create(
         raise TypeError("amount must be Money (minor units and a currency)")
     if amount.amount <= 0:
         raise ValueError("A payment must be for more than zero")
-    existing = GatewayPayment.objects.filter(idempotency_key=idempotency_key).first()
+    # a reference the caller has just made (``fresh_reference``) has no session nor hold yet
+    existing = (
+        None if fresh_reference else GatewayPayment.objects.filter(idempotency_key=idempotency_key).first()
+    )
     if existing is not None and (existing.reference != reference or existing.money != amount):
         raise IdempotencyConflict(f"Idempotency key {idempotency_key!r} was used for another payment")
-    if existing is None and EscrowHold.objects.filter(reference=reference).exists():
+    if existing is None and not fresh_reference and EscrowHold.objects.filter(reference=reference).exists():
         raise ReferenceAlreadyPaid(f"Reference {reference!r} is already paid and held")
     gateway = get_gateway(existing.gateway if existing else None)
     session = gateway.payment_session_create(
@@ -103,7 +108,7 @@ def payment_session_create(
     )
 
 
-@transaction.atomic
+@atomic_join  # a mismatch raises before any write
 def payment_capture_record(
     *,
     reference: str,
@@ -126,25 +131,34 @@ def payment_capture_record(
             f"{gateway}:{gateway_payment_id} reports {amount} for {reference!r}; "
             f"we asked {payment.money} for {payment.reference!r}"
         )
-    if charge_id and payment.charge_id != charge_id:
-        payment.charge_id = charge_id
-        payment.save(update_fields=["charge_id", "updated_at"])
+    new_charge = {"charge_id": charge_id} if charge_id and payment.charge_id != charge_id else {}
     if LedgerTransaction.objects.filter(idempotency_key=key).exists():
+        if new_charge:
+            GatewayPayment.objects.filter(pk=payment.pk).update(**new_charge)
         return EscrowHold.objects.filter(payment=payment).first()
     if payment.status != PaymentStatus.SUCCEEDED:
         if PaymentStatus.SUCCEEDED not in PAYMENT_TRANSITIONS[payment.status]:
             raise PaymentMismatch(f"Payment {payment} is {payment.status}; it cannot succeed now")
-        transition(payment, to=PaymentStatus.SUCCEEDED, **{"failure_message": ""})
+        # the charge id rides in the status change's UPDATE
+        transition(payment, to=PaymentStatus.SUCCEEDED, **{"failure_message": "", **new_charge})
+    elif new_charge:
+        payment.charge_id = charge_id
+        payment.save(update_fields=["charge_id", "updated_at"])
 
     clearing = ledger_account(kind=Kind.GATEWAY_CLEARING, currency=amount.currency, gateway=gateway)
-    escrow = ledger_account(kind=Kind.ESCROW, currency=amount.currency, reference=reference)
-    # Locking the reference's escrow account serialises two payments racing for one reference.
-    locks.accounts_lock([escrow.pk])
-    if EscrowHold.objects.filter(reference=reference).exists():
-        _capture_unallocated(payment=payment, key=key, clearing=clearing)
-        return None
+    escrow, escrow_new = ledger_account_get_or_create(
+        kind=Kind.ESCROW, currency=amount.currency, reference=reference
+    )
+    # Locking the reference's escrow account serialises two payments racing for one reference. An
+    # account created just now is locked already (ours until commit) and has no hold yet.
+    if not escrow_new:
+        locks.accounts_lock([escrow.pk])
+        if EscrowHold.objects.filter(reference=reference).exists():
+            _capture_unallocated(payment=payment, key=key, clearing=clearing)
+            return None
     ledger_post(
         legs=[Leg(clearing, -amount), Leg(escrow, amount)],
+        key_checked=True,  # checked above, under the payment's lock (every capture of it takes it)
         idempotency_key=key,
         kind=TxKind.CAPTURE,
         reference=reference,
