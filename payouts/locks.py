@@ -1,5 +1,9 @@
 """Row locks, always taken in one order so concurrent services cannot deadlock.
 
+Locks are FOR NO KEY UPDATE (``no_key=True``): they serialise the services that take them, yet let the
+foreign-key checks PostgreSQL runs at COMMIT (FOR KEY SHARE on the referenced row) through, which
+plain FOR UPDATE blocks: two commits waiting on each other's key checks was a real deadlock here.
+
 Like Saleor's ``lock_objects.py``: every service that locks more than one kind of row goes through
 these helpers, in this order, and locks several rows of one kind by ascending primary key:
 
@@ -18,7 +22,7 @@ from .models import EscrowHold, GatewayPayment, LedgerAccount, Refund, Transfer
 
 def payment_lock(*, gateway: str, gateway_payment_id: str) -> GatewayPayment:
     try:
-        return GatewayPayment.objects.select_for_update().get(
+        return GatewayPayment.objects.select_for_update(no_key=True).get(
             gateway=gateway, gateway_payment_id=gateway_payment_id
         )
     except GatewayPayment.DoesNotExist:
@@ -29,7 +33,7 @@ def hold_lock(*, reference: str) -> EscrowHold:
     try:
         # of=("self",) keeps the lock off the joined rows on PostgreSQL
         return (
-            EscrowHold.objects.select_for_update(of=("self",))
+            EscrowHold.objects.select_for_update(no_key=True, of=("self",))
             .select_related("account", "payment")
             .get(reference=reference)
         )
@@ -38,19 +42,19 @@ def hold_lock(*, reference: str) -> EscrowHold:
 
 
 def refund_lock(*, pk: int) -> Refund:
-    return Refund.objects.select_for_update().get(pk=pk)
+    return Refund.objects.select_for_update(no_key=True).get(pk=pk)
 
 
 def transfer_lock(*, pk: int) -> Transfer:
-    return Transfer.objects.select_for_update().get(pk=pk)
+    return Transfer.objects.select_for_update(no_key=True).get(pk=pk)
 
 
 def transfers_lock(qs) -> list[Transfer]:
-    return list(qs.select_for_update().order_by("pk"))
+    return list(qs.select_for_update(no_key=True).order_by("pk"))
 
 
 def accounts_lock(account_ids: Iterable[int]) -> list[LedgerAccount]:
     ids = sorted(set(account_ids))
     if not ids:
         return []
-    return list(LedgerAccount.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    return list(LedgerAccount.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk"))

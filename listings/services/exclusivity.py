@@ -96,7 +96,9 @@ def _locked_scope(listing, scope, terms_version, *, listing_locked: bool = False
         locked = listing
     else:
         locked = (
-            Listing.objects.select_for_update(of=("self",)).select_related("current_terms").get(pk=listing.pk)
+            Listing.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("current_terms")
+            .get(pk=listing.pk)
         )
     terms = terms_version or locked.current_terms
     if not isinstance(scope, QuoteScope):

@@ -108,7 +108,7 @@ def listing_update(*, listing: Listing, actor, **changes: Any) -> Listing:
         raise ValidationError(
             _("These fields cannot be changed here: %(f)s.") % {"f": ", ".join(sorted(unknown))}
         )
-    locked = Listing.objects.select_for_update().get(pk=listing.pk)
+    locked = Listing.objects.select_for_update(no_key=True).get(pk=listing.pk)
     if locked.seller_id != getattr(actor, "pk", None):
         raise NotTheOwner()
     if locked.status not in EDITABLE_STATUSES:

@@ -44,7 +44,7 @@ def listing_hide_pending_review(*, listing: Listing, reason: str, moderator=None
     """Hide a live (or paused) listing from the catalogue at once; ``False`` if there was nothing to hide."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the listing is hidden.")})
-    listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    listing = Listing.objects.select_for_update(no_key=True).get(pk=listing.pk)
     if listing.status not in REVIEW_TRANSITIONS[REVIEW_HOLD].sources or listing_is_held_for_review(listing):
         return False
     transition_apply(
@@ -65,7 +65,7 @@ def listing_hide_pending_review(*, listing: Listing, reason: str, moderator=None
 @transaction.atomic
 def listing_review_release(*, listing: Listing, reason: str, moderator) -> bool:
     """Put a held or taken-down listing back on sale (a dismissed claim, a reversed takedown)."""
-    listing = Listing.objects.select_for_update().get(pk=listing.pk)
+    listing = Listing.objects.select_for_update(no_key=True).get(pk=listing.pk)
     held = listing_is_held_for_review(listing)
     if not (held or listing.status == ListingStatus.TAKEN_DOWN):
         return False  # the seller's own pause or withdrawal stays theirs

@@ -58,7 +58,7 @@ def terms_version_create(
 
     Returns the current version unchanged when the new document equals it (no empty versions).
     """
-    locked = Listing.objects.select_for_update().get(pk=listing.pk)
+    locked = Listing.objects.select_for_update(no_key=True).get(pk=listing.pk)
     if locked.seller_id != getattr(actor, "pk", None):
         raise NotTheOwner()
     if locked.status not in EDITABLE_STATUSES:

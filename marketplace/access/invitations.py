@@ -103,7 +103,7 @@ def invitation_revoke(*, seller, listing, reference: str) -> ProjectRequest:
     """Withdraw an unused invitation; one already part of a licence ends only by revoking that licence."""
     _own(seller, listing)
     invitation = (
-        ProjectRequest.objects.select_for_update()
+        ProjectRequest.objects.select_for_update(no_key=True)
         .filter(listing_id=listing.pk, reference=reference, invited=True)
         .first()
     )

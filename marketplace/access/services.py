@@ -110,7 +110,9 @@ def _decided(request: ProjectRequest, status: str, *, note: str = "", by_default
 def project_request_decide(
     *, seller, request: ProjectRequest, approve: bool, note: str = ""
 ) -> ProjectRequest:
-    request = ProjectRequest.objects.select_for_update().select_related("listing").get(pk=request.pk)
+    request = (
+        ProjectRequest.objects.select_for_update(no_key=True).select_related("listing").get(pk=request.pk)
+    )
     _own(seller, request.listing)
     if request.status != RequestStatus.PENDING:
         raise ValidationError(_("This request is already decided."))
@@ -126,7 +128,7 @@ def project_requests_default(*, now=None) -> int:
         "pk", flat=True
     ):
         with transaction.atomic():
-            request = ProjectRequest.objects.select_for_update().get(pk=pk)
+            request = ProjectRequest.objects.select_for_update(no_key=True).get(pk=pk)
             if request.status != RequestStatus.PENDING:
                 continue
             access = ListingAccess.objects.filter(listing_id=request.listing_id).first()
@@ -157,7 +159,7 @@ def project_request_bind(*, listing, buyer, licence_reference: str) -> ProjectRe
     """At checkout: the buyer's approved, unused project becomes part of the licence (inside the
     checkout's transaction)."""
     request = (
-        ProjectRequest.objects.select_for_update()
+        ProjectRequest.objects.select_for_update(no_key=True)
         .filter(listing_id=listing.pk, buyer_id=buyer.pk, status=RequestStatus.APPROVED, licence_reference="")
         .order_by("decided_at")
         .first()

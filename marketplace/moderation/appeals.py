@@ -39,7 +39,7 @@ class SameModerator(PermissionDenied):
 
 @transaction.atomic
 def appeal_file(*, case: ModerationCase, seller, statement: str) -> Appeal:
-    case = ModerationCase.objects.select_for_update().get(pk=case.pk)  # its stored status decides
+    case = ModerationCase.objects.select_for_update(no_key=True).get(pk=case.pk)  # its stored status decides
     if case.seller_id is None or case.seller_id != getattr(seller, "pk", None):
         raise PermissionDenied(_("Only the seller concerned can appeal."))
     if case.status not in APPEALABLE_STATUSES:
@@ -138,7 +138,9 @@ def appeal_decide(*, appeal: Appeal, moderator, reverse: bool, reason: str) -> A
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why.")})
-    locked = Appeal.objects.select_for_update(of=("self",)).select_related("case", "case__seller")
+    locked = Appeal.objects.select_for_update(no_key=True, of=("self",)).select_related(
+        "case", "case__seller"
+    )
     appeal = locked.get(pk=appeal.pk)
     case = appeal.case
     if case.decided_by_id == moderator.pk:

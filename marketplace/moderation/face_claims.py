@@ -122,7 +122,9 @@ def _match(claim: FaceClaim, enrollment: Enrollment) -> tuple[bool, dict[str, An
 @transaction.atomic
 def face_claim_decide(*, claim: FaceClaim) -> FaceClaim:
     """Decide a claim once the claimant's verification has a verdict; before that, change nothing."""
-    locked = FaceClaim.objects.select_for_update(of=("self",)).select_related("listing", "claimant")
+    locked = FaceClaim.objects.select_for_update(no_key=True, of=("self",)).select_related(
+        "listing", "claimant"
+    )
     claim = locked.get(pk=claim.pk)
     if claim.status != ClaimStatus.VERIFYING:
         return claim

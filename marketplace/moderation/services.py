@@ -139,7 +139,7 @@ def moderation_report_file(
         raise ValidationError({"reason": _("Choose one of the offered reasons.")})
     details = (details or "").strip()[:2000]
     open_case = (
-        ModerationCase.objects.select_for_update()
+        ModerationCase.objects.select_for_update(no_key=True)
         .filter(
             reporter=reporter,
             listing=listing,
@@ -342,7 +342,7 @@ def moderation_case_act(*, case: ModerationCase, moderator, action: str, reason:
     if not reason:
         raise ValidationError({"reason": _("Say why.")})
     action = CaseAction(action)
-    case = ModerationCase.objects.select_for_update().get(pk=case.pk)
+    case = ModerationCase.objects.select_for_update(no_key=True).get(pk=case.pk)
     target = ACTION_STATUS[action]
     if case.status == target:
         return case

@@ -143,7 +143,11 @@ def listing_takedown(
     *, listing: Listing, reason: str, moderator=None, case: ModerationCase | None = None
 ) -> TakedownResult:
     """Take ``listing`` down completely (see the module doc). Safe to run again: changes nothing more."""
-    listing = Listing.objects.select_for_update(of=("self",)).select_related("seller").get(pk=listing.pk)
+    listing = (
+        Listing.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("seller")
+        .get(pk=listing.pk)
+    )
     result = TakedownResult(listing=listing)
     if listing.status != ListingStatus.TAKEN_DOWN:
         before = listing.status
@@ -163,7 +167,11 @@ def listing_takedown(
     # stopped by the freeze) or waits on the hold lock and finds the hold voided or the freeze in place
     _freeze(seller=listing.seller, reason=reason, moderator=moderator, case=case, result=result)
     buyers = {}
-    licences = Licence.objects.select_for_update(of=("self",)).filter(listing=listing).select_related("buyer")
+    licences = (
+        Licence.objects.select_for_update(no_key=True, of=("self",))
+        .filter(listing=listing)
+        .select_related("buyer")
+    )
     for licence in licences:
         _freeze(reference=licence.reference, reason=reason, moderator=moderator, case=case, result=result)
         _revoke(licence, reason=reason, moderator=moderator, case=case, result=result)

@@ -132,7 +132,7 @@ def _order_record(*, buyer, listing_id: int, scope, checkout_key: str, quote_req
     # The listing's lock first, as the reservation takes it: inserting the order takes a share lock
     # on the listing row, and upgrading that later would deadlock with a concurrent checkout.
     listing = (
-        Listing.objects.select_for_update(of=("self",))
+        Listing.objects.select_for_update(no_key=True, of=("self",))
         .select_related("seller", "current_terms")
         .filter(pk=listing_id)
         .first()
@@ -212,7 +212,7 @@ def licence_issue_for_payment(*, reference: str) -> Licence | None:
     Called for every capture event, including replays and out-of-order deliveries.
     """
     order = (
-        Order.objects.select_for_update(of=("self",))
+        Order.objects.select_for_update(no_key=True, of=("self",))
         .select_related("buyer", "terms_version")
         .filter(reference=reference)
         .first()
@@ -228,7 +228,7 @@ def licence_issue_for_payment(*, reference: str) -> Licence | None:
         return None
     # the listing's lock now, once, for the exclusivity claim (the order's lock was taken first)
     listing = (
-        Listing.objects.select_for_update(of=("self",))
+        Listing.objects.select_for_update(no_key=True, of=("self",))
         .select_related("seller", "current_terms")
         .get(pk=order.listing_id)
     )
@@ -271,7 +271,7 @@ def licence_issue_for_payment(*, reference: str) -> Licence | None:
 @transaction.atomic
 def order_payment_failed(*, reference: str, reason: str) -> Order | None:
     """The gateway declined or cancelled the payment: the order ends, nothing was held."""
-    order = Order.objects.select_for_update().filter(reference=reference).first()
+    order = Order.objects.select_for_update(no_key=True).filter(reference=reference).first()
     if order is None or order.status != OrderStatus.PENDING_PAYMENT:
         return order
     transition(order, to=OrderStatus.FAILED, transitions=ORDER_TRANSITIONS, reason=reason[:200])

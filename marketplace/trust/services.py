@@ -81,7 +81,7 @@ def _credential_insert(*, status_list: StatusList | None, build) -> LicenceCrede
 @transaction.atomic
 def status_list_publish(*, status_list_id: int) -> StatusList:
     """Re-render and sign the list from its entries (cheap: only non-valid entries are set)."""
-    status_list = StatusList.objects.select_for_update().get(pk=status_list_id)
+    status_list = StatusList.objects.select_for_update(no_key=True).get(pk=status_list_id)
     entries = (
         LicenceCredential.objects.filter(status_list=status_list)
         .exclude(status=CredentialStatus.VALID)
@@ -108,7 +108,7 @@ def credential_issue(*, licence_id: int | None = None, reference: str = "") -> L
     # lock the licence row only: FOR UPDATE on the joined listing and users would queue behind (and
     # deadlock with) purchases claiming the same listing's exclusivity
     licence = (
-        Licence.objects.select_for_update(of=("self",))
+        Licence.objects.select_for_update(no_key=True, of=("self",))
         .select_related("listing", "terms_version", "buyer", "seller__fm_seller_profile")
         .get(**({"pk": licence_id} if licence_id is not None else {"reference": reference}))
     )
@@ -164,7 +164,7 @@ def credential_status_sync(*, licence_id: int) -> LicenceCredential | None:
     """Flip the current credential's status entry to the licence's state and republish if it changed."""
     licence = Licence.objects.select_related("listing").get(pk=licence_id)
     credential = (
-        LicenceCredential.objects.select_for_update()
+        LicenceCredential.objects.select_for_update(no_key=True)
         .filter(licence=licence, superseded_at__isnull=True)
         .first()
     )

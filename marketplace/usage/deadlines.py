@@ -50,7 +50,7 @@ def licence_first_use_declare(*, licence: Licence, buyer, used_on: date, now=Non
         raise ValidationError(
             {"used_on": _("The first use must be within the licence and not in the future.")}
         )
-    deadline, _created = UsageDeadline.objects.select_for_update().get_or_create(licence=licence)
+    deadline, _created = UsageDeadline.objects.select_for_update(no_key=True).get_or_create(licence=licence)
     if deadline.first_used_on is not None:
         return deadline  # a double submit, or a second declaration: the first one stands
     days = int(market_settings.USAGE_REPORT_DUE_DAYS_AFTER_FIRST_USE)
@@ -77,7 +77,9 @@ def usage_reminders_send(*, now=None) -> int:
     ).exclude(usage_deadline__reminded_at__isnull=False)
     for licence in candidates.select_related("buyer").distinct():
         with transaction.atomic():
-            deadline, _created = UsageDeadline.objects.select_for_update().get_or_create(licence=licence)
+            deadline, _created = UsageDeadline.objects.select_for_update(no_key=True).get_or_create(
+                licence=licence
+            )
             if deadline.reminded_at is not None:
                 continue
             deadline.reminded_at = now
@@ -105,7 +107,9 @@ def usage_overdue_escalate(*, now=None) -> int:
         if held is None or held.status != HoldStatus.PENDING:
             continue  # nothing held: nothing waits on the report
         with transaction.atomic():
-            deadline, _created = UsageDeadline.objects.select_for_update().get_or_create(licence=licence)
+            deadline, _created = UsageDeadline.objects.select_for_update(no_key=True).get_or_create(
+                licence=licence
+            )
             if deadline.escalated_at is not None:
                 continue
             deadline.escalated_at = now

@@ -58,7 +58,9 @@ def dispute_open(
         raise ValidationError(
             {"attachments": _("At most %(n)s attachments of 10 MB each.") % {"n": ATTACHMENTS_MAX}}
         )
-    Licence.objects.select_for_update().filter(pk=licence.pk).first()  # one opener at a time per licence
+    Licence.objects.select_for_update(no_key=True).filter(
+        pk=licence.pk
+    ).first()  # one opener at a time per licence
     dispute = Dispute.objects.filter(licence=licence, status=DisputeStatus.OPEN).first()
     if dispute is None:
         dispute = Dispute.objects.create(
@@ -140,7 +142,7 @@ def dispute_resolve(
     """
     if not user_has_role(moderator, Role.MODERATOR):
         raise PermissionDenied(_("Only moderators decide disputes."))
-    dispute = Dispute.objects.select_for_update().select_related("licence").get(pk=dispute.pk)
+    dispute = Dispute.objects.select_for_update(no_key=True).select_related("licence").get(pk=dispute.pk)
     if dispute.status != DisputeStatus.OPEN:
         raise ValidationError(_("This dispute is already resolved."))
     if resolution not in DisputeResolution.values:

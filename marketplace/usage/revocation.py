@@ -152,11 +152,11 @@ def revocations_apply(*, now=None) -> int:
         )
     ):
         with transaction.atomic():
-            revocation = Revocation.objects.select_for_update().get(pk=pk)
+            revocation = Revocation.objects.select_for_update(no_key=True).get(pk=pk)
             if revocation.status != RevocationStatus.NOTICE:
                 continue
             outcome = dict(revocation.outcome)
-            for licence in _affected(revocation).select_for_update():
+            for licence in _affected(revocation).select_for_update(no_key=True):
                 outcome[licence.reference] = _end_licence(revocation, licence)
             revocation.outcome = outcome
             revocation.save(update_fields=["outcome", "updated_at"])

@@ -105,7 +105,9 @@ def usage_report_check(*, report_id: int, now=None) -> UsageReport | None:
 @transaction.atomic
 def _checks_apply(*, report_id: int, verdict, stills, now) -> UsageReport | None:
     report = (
-        UsageReport.objects.select_for_update().select_related("licence__terms_version").get(pk=report_id)
+        UsageReport.objects.select_for_update(no_key=True)
+        .select_related("licence__terms_version")
+        .get(pk=report_id)
     )
     if report.status != Status.SUBMITTED:
         return report  # a concurrent run applied it
@@ -234,7 +236,7 @@ def usage_report_top_up_start(*, buyer, report: UsageReport, return_url: str = "
 def usage_report_top_up_paid(*, reference: str, now=None) -> UsageReport | None:
     """payouts captured a top-up (a payment event): the report goes on to review. Idempotent."""
     report = (
-        UsageReport.objects.select_for_update().filter(top_up_reference=reference).first()
+        UsageReport.objects.select_for_update(no_key=True).filter(top_up_reference=reference).first()
         if reference
         else None
     )
@@ -288,7 +290,7 @@ def _has_url(name: str) -> bool:
 def usage_report_approve(*, seller, report: UsageReport, note: str = "", now=None) -> UsageReport:
     """The seller accepts the use: the report is approved and its escrow released."""
     now = now or timezone.now()
-    report = UsageReport.objects.select_for_update().select_related("licence").get(pk=report.pk)
+    report = UsageReport.objects.select_for_update(no_key=True).select_related("licence").get(pk=report.pk)
     if report.licence.seller_id != getattr(seller, "pk", None):
         raise PermissionDenied(_("Only the licensed face's seller can approve its use."))
     if report.status not in USAGE_REPORT_REVIEWABLE:
@@ -322,7 +324,7 @@ def usage_report_reject(*, seller, report: UsageReport, reason: str, now=None) -
     from marketplace.usage.disputes import dispute_open
 
     now = now or timezone.now()
-    report = UsageReport.objects.select_for_update().select_related("licence").get(pk=report.pk)
+    report = UsageReport.objects.select_for_update(no_key=True).select_related("licence").get(pk=report.pk)
     if report.licence.seller_id != getattr(seller, "pk", None):
         raise PermissionDenied(_("Only the licensed face's seller can reject its use."))
     if not (reason or "").strip():
@@ -358,7 +360,7 @@ def usage_reports_auto_approve(*, now=None) -> int:
     )
     for pk in list(due):
         with transaction.atomic():
-            report = UsageReport.objects.select_for_update().select_related("licence").get(pk=pk)
+            report = UsageReport.objects.select_for_update(no_key=True).select_related("licence").get(pk=pk)
             try:
                 _move(
                     report,
@@ -384,7 +386,7 @@ def usage_reports_auto_approve(*, now=None) -> int:
         )
     ):
         with transaction.atomic():
-            report = UsageReport.objects.select_for_update().select_related("licence").get(pk=pk)
+            report = UsageReport.objects.select_for_update(no_key=True).select_related("licence").get(pk=pk)
             if report.released_at is None:
                 _release(report, now=now)
     return approved

@@ -30,7 +30,11 @@ SUSPENSION_OUTCOMES = ("reinstate", "end")
 
 def _breach_dispute(*, licence: Licence, actor, reason: str) -> Dispute:
     """The dispute that decides the money: the licence's open one (added to) or a new one."""
-    dispute = Dispute.objects.select_for_update().filter(licence=licence, status=DisputeStatus.OPEN).first()
+    dispute = (
+        Dispute.objects.select_for_update(no_key=True)
+        .filter(licence=licence, status=DisputeStatus.OPEN)
+        .first()
+    )
     text = _("Licence suspended for a breach: %s") % reason
     if dispute is not None:
         dispute.reasons = f"{dispute.reasons}\n\n[{actor}] {text}"[:10000]
@@ -50,7 +54,7 @@ def licence_suspend(*, actor, licence: Licence, reason: str) -> Licence:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say what breach was seen.")]})
-    licence = Licence.objects.select_for_update().get(pk=licence.pk)
+    licence = Licence.objects.select_for_update(no_key=True).get(pk=licence.pk)
     if licence.status != LicenceStatus.ACTIVE:
         raise ValidationError(_("Only an active licence can be suspended."))
     transition(
@@ -90,7 +94,7 @@ def licence_suspension_resolve(*, moderator, licence: Licence, outcome: str, not
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": [_("Record the reason for the decision.")]})
-    licence = Licence.objects.select_for_update().get(pk=licence.pk)
+    licence = Licence.objects.select_for_update(no_key=True).get(pk=licence.pk)
     if licence.status != LicenceStatus.SUSPENDED:
         raise ValidationError(_("This licence is not suspended."))
     to = LicenceStatus.ACTIVE if outcome == "reinstate" else LicenceStatus.REVOKED

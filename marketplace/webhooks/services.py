@@ -102,7 +102,7 @@ def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
 @transaction.atomic
 def webhook_endpoint_secret_rotate(*, endpoint: WebhookEndpoint) -> str:
     """A new secret signs from now on; the old one also signs for the grace period. Returns the new one."""
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    endpoint = WebhookEndpoint.objects.select_for_update(no_key=True).get(pk=endpoint.pk)
     secret = webhook_secret_generate()
     grace = timedelta(hours=market_settings.WEBHOOK_SECRET_ROTATION_GRACE_HOURS)
     endpoint.previous_secret, endpoint.secret = endpoint.secret, secret
@@ -113,7 +113,7 @@ def webhook_endpoint_secret_rotate(*, endpoint: WebhookEndpoint) -> str:
 
 def _next_sequence(subject: str, given: int | None) -> int:
     """The subject's next number (or ``given``), the counter row locked until the transaction ends."""
-    counter = WebhookSubjectSequence.objects.select_for_update().filter(subject=subject).first()
+    counter = WebhookSubjectSequence.objects.select_for_update(no_key=True).filter(subject=subject).first()
     if counter is None:  # the subject's first message: the new counter row starts at its number
         # a racing first message of the subject fails on the unique subject; the caller retries
         sequence = given if given is not None else 1

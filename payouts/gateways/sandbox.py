@@ -64,7 +64,7 @@ class SandboxGateway(PaymentGateway):
         return SandboxRecord.objects.create(kind=kind, idempotency_key=idempotency_key, data=data, **create)
 
     def _get(self, kind: str, gateway_id: str, *, lock: bool = False) -> SandboxRecord:
-        qs = SandboxRecord.objects.select_for_update() if lock else SandboxRecord.objects
+        qs = SandboxRecord.objects.select_for_update(no_key=True) if lock else SandboxRecord.objects
         try:
             return qs.get(kind=kind, gateway_id=gateway_id)
         except SandboxRecord.DoesNotExist:

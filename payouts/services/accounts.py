@@ -51,7 +51,7 @@ def payout_account_status_record(
 ) -> PayoutAccount | None:
     """The gateway's word on an account (webhook or refresh). Becoming active sends what was waiting."""
     account = (
-        PayoutAccount.objects.select_for_update()
+        PayoutAccount.objects.select_for_update(no_key=True)
         .filter(gateway=gateway, gateway_account_id=gateway_account_id)
         .first()
     )

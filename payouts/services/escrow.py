@@ -232,13 +232,13 @@ def payment_refunds_sync(
     if refunds:
         for refund_id, amount, status in refunds:
             ours = (
-                Refund.objects.select_for_update()
+                Refund.objects.select_for_update(no_key=True)
                 .filter(gateway=gateway, gateway_refund_id=refund_id)
                 .first()
             )
             if ours is None:  # ours, sent, but its answer not applied yet: the event overtook it
                 ours = (
-                    Refund.objects.select_for_update()
+                    Refund.objects.select_for_update(no_key=True)
                     .filter(payment=payment, source=Refund.Source.ESCROW, gateway_refund_id="", amount=amount)
                     .order_by("pk")
                     .first()

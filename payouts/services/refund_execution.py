@@ -50,7 +50,7 @@ def refund_execute(*, refund_id: int) -> Refund:
         logger.warning("refund %s refused by the gateway: %s", refund.pk, exc)
         return _refund_fail(refund_id, reason=RefundFallbackReason.GATEWAY_REFUSED, message=str(exc))
     with transaction.atomic():
-        locked = Refund.objects.select_for_update().get(pk=refund_id)
+        locked = Refund.objects.select_for_update(no_key=True).get(pk=refund_id)
         if not locked.gateway_refund_id:
             Refund.objects.filter(pk=refund_id).update(gateway_refund_id=result.gateway_refund_id)
             locked.gateway_refund_id = result.gateway_refund_id
@@ -60,7 +60,7 @@ def refund_execute(*, refund_id: int) -> Refund:
 
 def _refund_fail(refund_id: int, *, reason: str, message: str = "") -> Refund:
     with transaction.atomic():
-        locked = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
+        locked = Refund.objects.select_for_update(no_key=True).select_related("payment").get(pk=refund_id)
         if _unsent(locked) and refund_status_apply(refund=locked, status=RefundStatus.FAILED):
             refund_fallback_apply(refund=locked, reason=reason, message=message)
     return Refund.objects.get(pk=refund_id)

@@ -75,7 +75,7 @@ def refund_status_record(*, gateway: str, gateway_refund_id: str, status: str) -
     """A gateway event about one of our refunds. ``None`` for refunds we never issued (a refund made in
     the gateway's dashboard arrives as ``charge.refunded`` and is recorded by ``payment_refunds_sync``)."""
     refund = (
-        Refund.objects.select_for_update()
+        Refund.objects.select_for_update(no_key=True)
         .filter(gateway=gateway, gateway_refund_id=gateway_refund_id)
         .first()
     )

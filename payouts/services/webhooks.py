@@ -60,7 +60,7 @@ def webhook_event_process(*, webhook_event_id: int) -> WebhookEvent:
     for staff and ends processing; anything else is recorded and re-raised so the delivery is retried."""
     try:
         with transaction.atomic():
-            event = WebhookEvent.objects.select_for_update().get(pk=webhook_event_id)
+            event = WebhookEvent.objects.select_for_update(no_key=True).get(pk=webhook_event_id)
             if event.processed_at is not None:
                 return event
             gateway = get_gateway(event.gateway)

@@ -56,7 +56,7 @@ def biometric_consent_withdraw(*, user) -> int:
     """
     now = timezone.now()
     withdrawn = BiometricConsent.objects.filter(user=user, withdrawn_at=None).update(withdrawn_at=now)
-    ending = Enrollment.objects.select_for_update().filter(
+    ending = Enrollment.objects.select_for_update(no_key=True).filter(
         user=user, status__in=sorted(ACTIVE_STATUSES | {EnrollmentStatus.VERIFIED})
     )
     for enrollment in ending:

@@ -84,7 +84,7 @@ def enrollment_decide(*, enrollment_id: int) -> Enrollment | None:
 
     with transaction.atomic():
         _serialise_decisions()
-        locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        locked = Enrollment.objects.select_for_update(no_key=True).get(pk=enrollment.pk)
         if locked.status != S.DECIDING:
             return locked
         matches = _index_matches(references, engine, exclude_user_id=locked.user_id)

@@ -69,7 +69,7 @@ def reference_photo_add(*, enrollment: Enrollment, data: bytes, actor) -> Refere
     result = photo_clean(data, engine=get_face_engine())
     digest = hashlib.sha256(result.clean_jpeg).hexdigest()
     with transaction.atomic():
-        locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        locked = Enrollment.objects.select_for_update(no_key=True).get(pk=enrollment.pk)
         _require_step(locked, S.PHOTOS)
         _require_room_for_photo(locked)
         if locked.reference_photos.filter(sha256=digest).exists():
@@ -92,7 +92,7 @@ def liveness_challenge_issue(*, enrollment: Enrollment, actor) -> Enrollment:
     _require_owner(enrollment, actor)
     if verification_settings.LIVENESS_GUIDED_REQUIRED:
         raise refused("guided_required", 409)
-    locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    locked = Enrollment.objects.select_for_update(no_key=True).get(pk=enrollment.pk)
     _require_step(locked, S.PHOTOS, S.CHALLENGE_ISSUED)
     if locked.reference_photos.count() < int(verification_settings.REFERENCE_PHOTOS_MIN):
         raise refused("too_few_photos")
@@ -128,7 +128,7 @@ def liveness_frames_submit(*, enrollment: Enrollment, nonce: str, frames: list[b
     for data in frames:
         check_frame(data)
     with transaction.atomic():
-        locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        locked = Enrollment.objects.select_for_update(no_key=True).get(pk=enrollment.pk)
         nonce_matches = bool(locked.challenge_nonce) and secrets.compare_digest(
             str(nonce).encode(), locked.challenge_nonce.encode()
         )

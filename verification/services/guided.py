@@ -61,7 +61,7 @@ def guided_next_action(issued: list[str], rng: secrets.SystemRandom) -> str:
 def guided_challenge_start(*, enrollment: Enrollment, actor) -> Enrollment:
     """Open a guided check (replaces an unanswered challenge and its frames)."""
     _require_owner(enrollment, actor)
-    locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    locked = Enrollment.objects.select_for_update(no_key=True).get(pk=enrollment.pk)
     _require_step(locked, S.PHOTOS, S.CHALLENGE_ISSUED)
     if locked.reference_photos.count() < int(verification_settings.REFERENCE_PHOTOS_MIN):
         raise refused("too_few_photos")
@@ -114,7 +114,7 @@ def guided_frames_add(*, enrollment: Enrollment, nonce: str, frames: list[bytes]
     for data in frames:
         check_frame(data)
     with transaction.atomic():
-        locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        locked = Enrollment.objects.select_for_update(no_key=True).get(pk=enrollment.pk)
         _require_current_guided(locked, nonce)
         start = locked.frames_count
         if start + len(frames) > int(verification_settings.LIVENESS_GUIDED_FRAMES_MAX):

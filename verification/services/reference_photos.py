@@ -21,7 +21,7 @@ REMOVABLE_IN = (S.PHOTOS, S.CHALLENGE_ISSUED)
 def reference_photo_remove(*, enrollment: Enrollment, photo_id: int, actor) -> None:
     """Delete one of the enrollment's reference photos (the cleaned JPEG goes with its row)."""
     _require_owner(enrollment, actor)
-    locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    locked = Enrollment.objects.select_for_update(no_key=True).get(pk=enrollment.pk)
     _require_step(locked, *REMOVABLE_IN)
     photo = ReferencePhoto.objects.filter(enrollment=locked, pk=photo_id).first()
     if photo is None:

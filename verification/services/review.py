@@ -76,7 +76,9 @@ def reverification_require(*, user, reason: str, actor=None) -> int:
     reason = (reason or "").strip()
     if not reason:
         raise VerificationError("reason_required", _("Say why the seller must verify again."))
-    verified = Enrollment.objects.select_for_update().filter(user=user, status=EnrollmentStatus.VERIFIED)
+    verified = Enrollment.objects.select_for_update(no_key=True).filter(
+        user=user, status=EnrollmentStatus.VERIFIED
+    )
     moved = 0
     for enrollment in verified:
         transition(
