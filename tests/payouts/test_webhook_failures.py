@@ -64,7 +64,7 @@ def test_a_malformed_event_fails_n_times_then_is_failed_and_shown_to_staff(fail_
         == 0
     )
 
-    warnings = check_failed_webhook_events()
+    warnings = check_failed_webhook_events(databases=["default"])
     assert [w.id for w in warnings] == ["payouts.W010"] and "1 payment gateway event" in warnings[0].msg
     call_command("check", "--database", "default")  # a warning, not an error: the site still starts
 
@@ -92,7 +92,7 @@ def test_different_errors_do_not_add_up(fail_after_three):
         assert _failure_record(event.pk, error=error) is False
     event.refresh_from_db()
     assert event.status == WebhookEventStatus.RECEIVED and event.same_failures == 1
-    assert not check_failed_webhook_events()
+    assert not check_failed_webhook_events(databases=["default"])
 
 
 def test_a_good_event_still_processes_once(fail_after_three):
@@ -106,4 +106,4 @@ def test_a_good_event_still_processes_once(fail_after_three):
 
 
 def test_the_check_is_silent_without_failed_events(db):
-    assert check_failed_webhook_events() == []
+    assert check_failed_webhook_events(databases=["default"]) == []
