@@ -67,7 +67,8 @@ def test_the_main_pages_raise_no_csp_violation(
     for field in ("use_categories", "media", "territories"):
         page.locator(f'[data-field="{field}"] input[type=checkbox]').first.check()
     page.select_option('[data-field="duration_months"] select', "6")
-    page.wait_for_function("document.getElementById('quote-total').dataset.minor !== ''")
+    # a selector, not wait_for_function: Playwright's polling evaluates strings, which the policy forbids
+    page.wait_for_selector("#quote-total[data-minor]:not([data-minor=''])")
     page.click("#buy-licence")
     page.wait_for_selector("#checkout-total")
     assert_clean(page)
