@@ -73,7 +73,27 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
+
+# Content-Security-Policy (django-csp 4): only this site's own files. No inline scripts anywhere (the
+# templates load every script from static files); Stripe.js's origins are added only on the page that
+# loads it (kernel.csp.stripe_js_allowed). Inline style attributes remain in a few templates, hence
+# 'unsafe-inline' for styles only. A host embedding the plugin sets its own policy (see the README).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    }
+}
 
 ROOT_URLCONF = "facemarket_site.urls"
 WSGI_APPLICATION = "facemarket_site.wsgi.application"

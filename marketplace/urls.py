@@ -8,6 +8,7 @@ pages under ``marketplace``, ``listings``, ``verification``, ``payouts``; the AP
 from django.urls import include, path
 
 from kernel.api import plugin_schema_class
+from kernel.input_guard import guard_page_patterns
 from marketplace.api.schema import MarketSchemaView, MarketSwaggerView
 from marketplace.views import healthz
 
@@ -28,11 +29,18 @@ face_market_patterns = (
     "face_market",
 )
 
+# the pages refuse NUL bytes at the door as the API's base view does (a 400 page, never a 500)
+page_patterns = guard_page_patterns(
+    [
+        path("verification/", include("verification.urls")),
+        path("listings/", include("listings.urls")),
+        path("payouts/", include("payouts.urls")),
+        path("", include("marketplace.pages_urls")),
+    ]
+)
+
 urlpatterns = [
     path("", include(face_market_patterns)),
     path("api/v1/", include(api_v1)),
-    path("verification/", include("verification.urls")),
-    path("listings/", include("listings.urls")),
-    path("payouts/", include("payouts.urls")),
-    path("", include("marketplace.pages_urls")),
+    *page_patterns,
 ]

@@ -136,9 +136,26 @@ class PayoutFreezeAdmin(ReadOnlyAdmin):
 
 @admin.register(WebhookEvent)
 class WebhookEventAdmin(ReadOnlyAdmin):
-    list_display = ("event_id", "gateway", "type", "handled", "received_at", "processed_at", "attempts")
-    list_filter = ("gateway", "handled", "type")
+    list_display = (
+        "event_id",
+        "gateway",
+        "type",
+        "status",
+        "handled",
+        "received_at",
+        "processed_at",
+        "attempts",
+        "failed_at",
+    )
+    list_filter = ("status", "gateway", "handled", "type")
     search_fields = ("event_id",)
+    readonly_fields = ("processing_error",)
+    actions = ["requeue_failed"]
+
+    @admin.action(description=_("Process the selected failed events again"))
+    def requeue_failed(self, request, queryset):
+        for pk in queryset.filter(status="failed").values_list("pk", flat=True):
+            services.webhook_event_requeue(webhook_event_id=pk, actor=request.user)
 
 
 @admin.register(ReconciliationReport)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 
 from payouts.conf import payouts_settings
@@ -72,3 +72,37 @@ def check_payouts_settings(app_configs=None, **kwargs) -> list:
             )
         )
     return errors
+
+
+@register(Tags.database)
+def check_failed_webhook_events(app_configs=None, databases=None, **kwargs) -> list:
+    """Gateway events that failed for good need a person: each may be a payment nobody recorded."""
+    if not databases or "default" not in databases:
+        return []  # run with the database checks only (migrate, `check --database default`)
+    from django.db import connection
+
+    from .models import WebhookEvent
+    from .state import WebhookEventStatus
+
+    if WebhookEvent._meta.db_table not in connection.introspection.table_names():
+        return []  # not migrated yet (migrate runs database checks first)
+    columns = {
+        c.name
+        for c in connection.introspection.get_table_description(
+            connection.cursor(), WebhookEvent._meta.db_table
+        )
+    }
+    if "status" not in columns:
+        return []
+    failed = WebhookEvent.objects.filter(status=WebhookEventStatus.FAILED).count()
+    if not failed:
+        return []
+    return [
+        Warning(
+            f"{failed} payment gateway event(s) failed the same way "
+            f"{payouts_settings.WEBHOOK_EVENT_MAX_SAME_FAILURES} times and are no longer retried.",
+            hint="Open the ledger page (staff) or the admin's webhook events filtered by status 'Failed', "
+            "fix the cause, then process them again with the admin action.",
+            id="payouts.W010",
+        )
+    ]

@@ -36,12 +36,14 @@ from .state import (
     PAYMENT_TRANSITIONS,
     REFUND_TRANSITIONS,
     TRANSFER_TRANSITIONS,
+    WEBHOOK_EVENT_TRANSITIONS,
     HoldStatus,
     PaymentStatus,
     PayoutAccountStatus,
     RefundFallback,
     RefundStatus,
     TransferStatus,
+    WebhookEventStatus,
 )
 
 REFERENCE_MAX = 128
@@ -369,6 +371,14 @@ class WebhookEvent(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     #: True when we recognised the type and acted on it; unknown types are recorded and ignored
     handled = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=16, choices=WebhookEventStatus.choices, default=WebhookEventStatus.RECEIVED, db_index=True
+    )
+    #: failures in a row with the same error (a different error starts the count again)
+    same_failures = models.PositiveIntegerField(default=0)
+    failed_at = models.DateTimeField(null=True, blank=True)
+
+    STATUS_TRANSITIONS = WEBHOOK_EVENT_TRANSITIONS
 
     class Meta:
         verbose_name = _("webhook event")

@@ -20,8 +20,16 @@ from .models import (
     PayoutFreeze,
     Refund,
     Transfer,
+    WebhookEvent,
 )
-from .state import HoldStatus, PaymentStatus, RefundFallback, RefundStatus, TransferStatus
+from .state import (
+    HoldStatus,
+    PaymentStatus,
+    RefundFallback,
+    RefundStatus,
+    TransferStatus,
+    WebhookEventStatus,
+)
 
 Kind = LedgerAccount.Kind
 
@@ -170,6 +178,11 @@ def is_frozen(*, reference: str = "", seller_id: int | None = None) -> bool:
 
 def active_freezes() -> list[PayoutFreeze]:
     return list(PayoutFreeze.objects.filter(lifted_at__isnull=True).select_related("seller").order_by("-pk"))
+
+
+def failed_webhook_events(limit: int = 50) -> list[WebhookEvent]:
+    """Gateway events that failed for good, newest first (staff act on them)."""
+    return list(WebhookEvent.objects.filter(status=WebhookEventStatus.FAILED).order_by("-failed_at")[:limit])
 
 
 # -- sellers --------------------------------------------------------------------------------------

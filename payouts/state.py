@@ -58,6 +58,13 @@ class PayoutAccountStatus(models.TextChoices):
     RESTRICTED = "restricted", _("Restricted")
 
 
+class WebhookEventStatus(models.TextChoices):
+    RECEIVED = "received", _("Received, not yet processed")
+    PROCESSED = "processed", _("Processed")
+    #: failed the same way ``WEBHOOK_EVENT_MAX_SAME_FAILURES`` times: no longer retried, shown to staff
+    FAILED = "failed", _("Failed")
+
+
 HOLD_TRANSITIONS: dict[str, frozenset[str]] = {
     HoldStatus.PENDING: frozenset({HoldStatus.RELEASED, HoldStatus.VOIDED}),
     HoldStatus.RELEASED: frozenset(),
@@ -91,4 +98,10 @@ TRANSFER_TRANSITIONS: dict[str, frozenset[str]] = {
     TransferStatus.FAILED: frozenset({TransferStatus.PENDING}),  # retried
     TransferStatus.PAID: frozenset({TransferStatus.REVERSED}),
     TransferStatus.REVERSED: frozenset(),
+}
+
+WEBHOOK_EVENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    WebhookEventStatus.RECEIVED: frozenset({WebhookEventStatus.PROCESSED, WebhookEventStatus.FAILED}),
+    WebhookEventStatus.FAILED: frozenset({WebhookEventStatus.RECEIVED}),  # staff retry after a fix
+    WebhookEventStatus.PROCESSED: frozenset(),
 }

@@ -93,6 +93,7 @@ def ledger_index(request):
         "references": selectors.recent_references(query=query),
         "balances": selectors.account_balances(),
         "freezes": selectors.active_freezes(),
+        "failed_events": selectors.failed_webhook_events(),
     }
     return render(request, "payouts/ledger_index.html", context)
 

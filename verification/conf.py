@@ -22,6 +22,9 @@ DEFAULTS: dict[str, Any] = {
     "LIVENESS_FRAMES_MIN": 12,  # JPEG frames the webcam page uploads for one challenge
     "LIVENESS_FRAMES_MAX": 60,
     "LIVENESS_FRAME_MAX_BYTES": 600_000,
+    # faults: width x height of a reference or protected-face photo, read from the header and refused
+    # before decoding; the same 16 MP as the listings' uploads (bounded memory per upload)
+    "PHOTO_MAX_PIXELS": 16_000_000,
     "ENROLLMENT_ABANDONED_HOURS": 24,  # an undecided enrollment expires and its captures go
     "LIVENESS_GUIDED_FRAMES_MAX": 240,  # frames one guided camera check may stream (30 s at 8 a second)
     "LIVENESS_GUIDED_BATCH_MAX": 8,  # frames in one upload of a guided check

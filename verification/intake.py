@@ -15,7 +15,7 @@ landmarks or any other measurement of the face.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -42,8 +42,9 @@ class IntakeLimits:
     """
 
     max_bytes: int = 10 * 1024 * 1024
-    #: width x height as declared by the header, checked before decoding
-    max_pixels: int = 40_000_000
+    #: width x height as declared by the header, checked before decoding: 16 MP, the cap of every other
+    #: upload (a 6300 x 6300 one-colour PNG is a 100 KB file that would decode to about 120 MB of RGB)
+    max_pixels: int = 16_000_000
     #: the working copy (and the re-encoded JPEG) is shrunk to this long side
     working_max_side: int = 1024
     #: inter-ocular distance (between the eye centres of the 5 landmarks), in pixels of the working copy.
@@ -233,11 +234,18 @@ def face_pose(face: DetectedFace) -> tuple[float, float]:
     return yaw, roll
 
 
+def photo_limits() -> IntakeLimits:
+    """The limits for a still photo, with the configured pixel cap (``PHOTO_MAX_PIXELS``)."""
+    from .conf import verification_settings
+
+    return replace(IntakeLimits(), max_pixels=int(verification_settings.PHOTO_MAX_PIXELS))
+
+
 def image_intake(
     data: bytes,
     *,
     engine: FaceEngine,
-    limits: IntakeLimits = IntakeLimits(),
+    limits: IntakeLimits | None = None,
     require_single_face: bool = True,
     embed: bool = False,
 ) -> IntakeResult:
@@ -247,6 +255,7 @@ def image_intake(
     ``require_single_face``: reject a second face of at least half the minimum face size; when False
     the largest face is used.
     """
+    limits = limits or photo_limits()
     rgb = np.asarray(_decode(_open(data, limits), limits), dtype=np.uint8)
     buffer = io.BytesIO()
     # A new image from bare pixels: Pillow would otherwise carry ``info`` entries (the JPEG comment,

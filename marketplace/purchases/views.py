@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kernel.csp import stripe_js_allowed
 from kernel.roles import Role
 from listings.errors import ListingsError
 from listings.forms import ScopeForm
@@ -148,6 +149,7 @@ def checkout_confirm(request, listing_id: int):
     return render(request, "marketplace/checkout_review.html", context, status=400)
 
 
+@stripe_js_allowed  # the one page that loads Stripe.js
 @login_required
 def order_detail(request, public_id: uuid.UUID):
     order = order_for_buyer(user=request.user, public_id=public_id)

@@ -35,6 +35,7 @@ from .webhooks import (
     sandbox_payment_complete,
     webhook_event_process,
     webhook_event_receive,
+    webhook_event_requeue,
     webhook_events_retry,
 )
 
@@ -69,5 +70,6 @@ __all__ = [
     "transfers_retry",
     "webhook_event_process",
     "webhook_event_receive",
+    "webhook_event_requeue",
     "webhook_events_retry",
 ]

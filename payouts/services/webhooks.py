@@ -13,16 +13,18 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from kernel.money import Money
+from kernel.transitions import transition
 
+from ..conf import payouts_settings
 from ..exceptions import PayoutsError, UnknownReference
 from ..gateways import get_gateway, sandbox_enabled
 from ..gateways.base import EventType, GatewayEvent, ReceivedEvent
 from ..gateways.sandbox import SandboxGateway
 from ..models import GatewayPayment, PayoutAccount, WebhookEvent
+from ..state import WebhookEventStatus
 from .accounts import payout_account_status_record
 from .escrow import payment_refunds_sync
 from .payments import payment_capture_record, payment_failure_record
@@ -50,42 +52,89 @@ def webhook_event_receive(*, gateway: str, payload: bytes, signature: str) -> We
     """Verify a delivery (raises ``InvalidSignature``, storing nothing), store it once, process it once."""
     received = get_gateway(gateway).webhook_verify(payload=payload, signature=signature)
     event = _store(gateway=gateway, received=received)
-    if event.processed_at is not None:
+    if event.status != WebhookEventStatus.RECEIVED:  # processed, or failed for good: staff have it
         return event
     return webhook_event_process(webhook_event_id=event.pk)
 
 
 def webhook_event_process(*, webhook_event_id: int) -> WebhookEvent:
     """Apply a stored event in its own transaction, once. A domain refusal (``PayoutsError``) is recorded
-    for staff and ends processing; anything else is recorded and re-raised so the delivery is retried."""
+    for staff and ends processing; anything else is recorded and re-raised so the delivery is retried,
+    until the event has failed the same way ``WEBHOOK_EVENT_MAX_SAME_FAILURES`` times in a row: then it
+    is marked failed (returned, not raised) and only staff can send it round again."""
     try:
         with transaction.atomic():
             event = WebhookEvent.objects.select_for_update(no_key=True).get(pk=webhook_event_id)
-            if event.processed_at is not None:
+            if event.status != WebhookEventStatus.RECEIVED:
                 return event
             gateway = get_gateway(event.gateway)
             for item in gateway.event_translate(event.payload):
                 gateway_event_apply(gateway=event.gateway, event=item)
-            event.processed_at = timezone.now()
-            event.handled = event.type in gateway.known_event_types
-            event.processing_error = ""
-            event.attempts += 1
-            event.save(update_fields=["processed_at", "handled", "processing_error", "attempts"])
+            _processed(event, handled=event.type in gateway.known_event_types, error="")
             return event
     except PayoutsError as exc:
         logger.warning("webhook event %s refused: %s", webhook_event_id, type(exc).__name__)
-        WebhookEvent.objects.filter(pk=webhook_event_id).update(
-            processed_at=timezone.now(),
-            handled=False,
-            processing_error=f"{type(exc).__name__}: {exc}"[:2000],
-            attempts=F("attempts") + 1,
-        )
-        return WebhookEvent.objects.get(pk=webhook_event_id)
+        with transaction.atomic():
+            event = WebhookEvent.objects.select_for_update().get(pk=webhook_event_id)
+            if event.status == WebhookEventStatus.RECEIVED:
+                _processed(event, handled=False, error=f"{type(exc).__name__}: {exc}")
+        return event
     except Exception as exc:
-        WebhookEvent.objects.filter(pk=webhook_event_id).update(
-            processing_error=f"{type(exc).__name__}: {exc}"[:2000], attempts=F("attempts") + 1
-        )
+        if _failure_record(webhook_event_id, error=f"{type(exc).__name__}: {exc}"[:2000]):
+            return WebhookEvent.objects.get(pk=webhook_event_id)
         raise
+
+
+def _processed(event: WebhookEvent, *, handled: bool, error: str) -> None:
+    transition(
+        event,
+        to=WebhookEventStatus.PROCESSED,
+        action="process",
+        processed_at=timezone.now(),
+        handled=handled,
+        processing_error=error[:2000],
+        attempts=event.attempts + 1,
+        same_failures=0,
+    )
+
+
+def _failure_record(webhook_event_id: int, *, error: str) -> bool:
+    """Count one failed attempt; True when this one made the event failed for good."""
+    limit = max(1, int(payouts_settings.WEBHOOK_EVENT_MAX_SAME_FAILURES))
+    with transaction.atomic():
+        event = WebhookEvent.objects.select_for_update().get(pk=webhook_event_id)
+        if event.status != WebhookEventStatus.RECEIVED:
+            return event.status == WebhookEventStatus.FAILED
+        same = event.same_failures + 1 if error == event.processing_error else 1
+        fields = {"processing_error": error, "attempts": event.attempts + 1, "same_failures": same}
+        if same < limit:
+            WebhookEvent.objects.filter(pk=event.pk).update(**fields)
+            return False
+        logger.error("webhook event %s failed %s times the same way: marked failed", event.pk, same)
+        transition(
+            event,
+            to=WebhookEventStatus.FAILED,
+            action="give_up",
+            reason=error,
+            failed_at=timezone.now(),
+            **fields,
+        )
+        return True
+
+
+def webhook_event_requeue(*, webhook_event_id: int, actor) -> WebhookEvent:
+    """Staff send a failed event round again (after fixing what made it fail); processed at once."""
+    with transaction.atomic():
+        event = WebhookEvent.objects.select_for_update().get(pk=webhook_event_id)
+        transition(
+            event,
+            to=WebhookEventStatus.RECEIVED,
+            actor=actor,
+            action="requeue",
+            failed_at=None,
+            same_failures=0,
+        )
+    return webhook_event_process(webhook_event_id=webhook_event_id)
 
 
 def gateway_event_apply(*, gateway: str, event: GatewayEvent) -> None:
@@ -135,12 +184,10 @@ def webhook_events_retry(*, older_than: timedelta = timedelta(minutes=1)) -> int
     """Process stored events whose processing failed (each in its own transaction); how many succeeded."""
     done = 0
     cutoff = timezone.now() - older_than
-    for pk in WebhookEvent.objects.filter(processed_at__isnull=True, received_at__lt=cutoff).values_list(
-        "pk", flat=True
-    ):
+    waiting = WebhookEvent.objects.filter(status=WebhookEventStatus.RECEIVED, received_at__lt=cutoff)
+    for pk in waiting.values_list("pk", flat=True):
         try:
-            webhook_event_process(webhook_event_id=pk)
-            done += 1
+            done += webhook_event_process(webhook_event_id=pk).status == WebhookEventStatus.PROCESSED
         except Exception:  # noqa: BLE001 - recorded on the row; the next run tries again
             logger.exception("webhook event %s still fails", pk)
     return done

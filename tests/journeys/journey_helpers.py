@@ -9,7 +9,9 @@ LANGUAGES = {"en": "en", "zh": "zh-hans"}
 
 def person(browser, live_server, lang: str, username: str | None = None, password: str = DEMO_PASSWORD):
     """A fresh context (one person's cookies) showing pages in ``lang``; logged in if ``username``."""
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1100, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, viewport={"width": 1100, "height": 900}
+    )
     context.add_cookies([{"name": "django_language", "value": LANGUAGES[lang], "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(20_000)

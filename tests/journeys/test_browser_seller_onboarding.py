@@ -70,7 +70,9 @@ def test_seller_signs_up_verifies_and_publishes_a_listing(
     queued: list[int] = []
     monkeypatch.setattr(tasks.enrollment_decide_task, "delay", queued.append)
     codes, seen = internal_codes(), []
-    context = camera_browser.new_context(base_url=live_server.url, viewport={"width": 1100, "height": 900})
+    context = camera_browser.new_context(
+        base_url=live_server.url, bypass_csp=True, viewport={"width": 1100, "height": 900}
+    )
     context.add_cookies([{"name": "django_language", "value": LANGUAGES[lang], "url": live_server.url}])
     context.grant_permissions(["camera"])
     page = context.new_page()

@@ -31,7 +31,9 @@ def demo(settings, tmp_path):
 
 
 def _context(browser, live_server, lang: str):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1100, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, viewport={"width": 1100, "height": 900}
+    )
     context.add_cookies([{"name": "django_language", "value": LANGUAGES[lang], "url": live_server.url}])
     page = context.new_page()
     page.set_default_timeout(20_000)

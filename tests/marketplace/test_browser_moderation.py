@@ -52,7 +52,7 @@ def test_moderator_sees_the_evidence_takes_the_face_down_and_the_buyer_is_refund
     assert held.amount > 0
 
     # the buyer sees the listing in the catalogue before
-    buyer_context = browser.new_context(base_url=live_server.url, locale="en-US")
+    buyer_context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="en-US")
     buyer_page = buyer_context.new_page()
     buyer_page.set_default_timeout(15_000)
     log_in(buyer_page, buyer.username)

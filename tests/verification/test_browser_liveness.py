@@ -64,7 +64,7 @@ def camera_page(fake_camera_file, live_server, playwright_driver):
     ]
     # its own browser: the fake camera is a launch flag
     browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=args)
-    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, locale="en-US")
     context.grant_permissions(["camera"])
     page = context.new_page()
     page.set_default_timeout(30_000)

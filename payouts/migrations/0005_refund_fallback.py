@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fm_payouts', '0003_history_to_kernel_payment_purpose'),
+        ('fm_payouts', '0004_faults2_webhook_event_status'),
     ]
 
     operations = [
