@@ -115,3 +115,15 @@ def test_one_transition_engine():
                 if isinstance(node, ast.FunctionDef) and node.name == "transition"
             ]
     assert definitions == ["kernel/transitions.py:" + definitions[0].split(":")[1]] and len(definitions) == 1
+
+
+def test_row_locks_let_foreign_key_checks_through():
+    """Every row lock is FOR NO KEY UPDATE: a plain FOR UPDATE blocks the FOR KEY SHARE that PostgreSQL's
+    commit-time foreign-key checks take, and two such commits deadlocked on each other (payouts/locks.py)."""
+    plain = []
+    for package in ("kernel", *APPS):
+        for path in (ROOT / package).rglob("*.py"):
+            for number, line in enumerate(path.read_text().splitlines(), 1):
+                if "select_for_update(" in line and "no_key=True" not in line:
+                    plain.append(f"{path.relative_to(ROOT)}:{number}")
+    assert plain == []

@@ -75,7 +75,7 @@ def webhook_event_process(*, webhook_event_id: int) -> WebhookEvent:
     except PayoutsError as exc:
         logger.warning("webhook event %s refused: %s", webhook_event_id, type(exc).__name__)
         with transaction.atomic():
-            event = WebhookEvent.objects.select_for_update().get(pk=webhook_event_id)
+            event = WebhookEvent.objects.select_for_update(no_key=True).get(pk=webhook_event_id)
             if event.status == WebhookEventStatus.RECEIVED:
                 _processed(event, handled=False, error=f"{type(exc).__name__}: {exc}")
         return event
@@ -102,7 +102,7 @@ def _failure_record(webhook_event_id: int, *, error: str) -> bool:
     """Count one failed attempt; True when this one made the event failed for good."""
     limit = max(1, int(payouts_settings.WEBHOOK_EVENT_MAX_SAME_FAILURES))
     with transaction.atomic():
-        event = WebhookEvent.objects.select_for_update().get(pk=webhook_event_id)
+        event = WebhookEvent.objects.select_for_update(no_key=True).get(pk=webhook_event_id)
         if event.status != WebhookEventStatus.RECEIVED:
             return event.status == WebhookEventStatus.FAILED
         same = event.same_failures + 1 if error == event.processing_error else 1
@@ -125,7 +125,7 @@ def _failure_record(webhook_event_id: int, *, error: str) -> bool:
 def webhook_event_requeue(*, webhook_event_id: int, actor) -> WebhookEvent:
     """Staff send a failed event round again (after fixing what made it fail); processed at once."""
     with transaction.atomic():
-        event = WebhookEvent.objects.select_for_update().get(pk=webhook_event_id)
+        event = WebhookEvent.objects.select_for_update(no_key=True).get(pk=webhook_event_id)
         transition(
             event,
             to=WebhookEventStatus.RECEIVED,
