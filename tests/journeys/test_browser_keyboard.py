@@ -11,7 +11,7 @@ import pytest
 from .journey_helpers import LANGUAGES
 from .page_checks import check_page, internal_codes
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a sturdy pass phrase 42"
 
 FOCUSED = """() => {

@@ -31,7 +31,7 @@ from .page_checks import check_page, internal_codes
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.faces,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 PASSWORD = "a sturdy pass phrase 42"
 PORTFOLIO_PHOTO = CLIP_FRAMES_DIR.parent / "people" / "lin_manuel_miranda.jpg"

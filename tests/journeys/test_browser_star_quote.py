@@ -15,7 +15,7 @@ from marketplace.models import Licence
 
 from .page_checks import check_page, internal_codes
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "demo-pass-2026"
 LANGUAGES = {"en": "en", "zh": "zh-hans"}

@@ -24,7 +24,7 @@ from tests.marketplace.usage_helpers import licensed
 from .journey_helpers import person
 from .page_checks import check_page, internal_codes
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEWCOMER_PASSWORD = "correct horse battery staple"  # make_user's default
 CLIP = "tests/data/faces/video_frames/frame_094.jpg"  # the demo seller's face, from the shipped clip
