@@ -1,5 +1,6 @@
-"""A real Celery worker SIGKILLed in the middle of the post-capture licence issue, then a new one started:
-the licence exists exactly once and the ledger balances to the fen.
+"""A real Celery worker SIGKILLed, or its database connection terminated (``pg_terminate_backend``), in
+the middle of the post-capture licence issue, then the event sent again (to a new worker after a kill):
+the licence exists exactly once, the order is licensed and the ledger balances to the fen.
 
 The worker is caught mid-task for certain: the test holds the order's row lock from its own connection,
 so the worker's handler (``licence_issue_for_payment`` locks the order) waits inside its transaction;
@@ -70,8 +71,9 @@ def broker_send_refused(monkeypatch):
     monkeypatch.setattr(outbox_event_dispatch, "delay", lambda *a, **k: None)
 
 
-def test_worker_killed_mid_licence_issue_then_a_new_worker_issues_it_once(
-    make_user, published_listing, broker_send_refused, django_capture_on_commit_callbacks
+@pytest.mark.parametrize("fault", ["worker_sigkill", "connection_terminated"])
+def test_worker_killed_or_its_connection_dropped_mid_licence_issue_then_it_is_issued_once(
+    fault, make_user, published_listing, broker_send_refused, django_capture_on_commit_callbacks
 ):
     order = order_create(
         buyer=make_user("killed_worker_buyer", "buyer"),
@@ -98,24 +100,27 @@ def test_worker_killed_mid_licence_issue_then_a_new_worker_issues_it_once(
                 60,
                 "the worker to block on the order's lock inside its transaction",
             )
-            os.kill(first.pid, signal.SIGKILL)
-            first.wait(timeout=10)
-        finally:
-            if first.poll() is None:
-                first.kill()
+            if fault == "worker_sigkill":
+                os.kill(first.pid, signal.SIGKILL)
+                first.wait(timeout=10)
+            else:  # the database drops the worker's connection mid-transaction; the worker lives on
+                observer.execute("SELECT pg_terminate_backend(%s)", blocked)
+        except BaseException:
+            first.kill()
+            raise
         holder.rollback()  # the lock is released: the dead worker's statement runs on, its commit never comes
         _wait(
             lambda: (
                 not holder.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [blocked[0]]).fetchone()
             ),
             30,
-            "PostgreSQL to end the killed worker's session",
+            "PostgreSQL to end the worker's session",
         )
-    assert not Licence.objects.filter(order=order).exists()  # nothing of the killed task was committed
+    assert not Licence.objects.filter(order=order).exists()  # nothing of the broken task was committed
     event.refresh_from_db()
     assert event.status == OutboxEvent.Status.PENDING
 
-    second = _worker()
+    second = _worker() if fault == "worker_sigkill" else first  # the same worker reconnects
     try:
         results = [outbox_event_dispatch.apply_async((str(event.pk),), queue=QUEUE) for _ in range(2)]
         outcomes = sorted(result.get(timeout=60) for result in results)
