@@ -37,17 +37,32 @@ QUEUE = "fault_tests"
 LOG = open(os.environ.get("FAULT_WORKER_LOG", os.devnull), "a")  # noqa: SIM115
 
 
+STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def no_worker_outlives_its_test():
+    yield
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
 def _worker() -> subprocess.Popen:
     env = dict(os.environ)
     env["DJANGO_SETTINGS_MODULE"] = "tests.settings"
     env["FACE_MARKET_TEST_DB_NAME"] = str(django_settings.DATABASES["default"]["NAME"])
     env["PYTHONPATH"] = str(REPO_ROOT)
-    return subprocess.Popen(
+    proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "tests.celery_worker_app", "worker", "--pool=solo",
          "--concurrency=1", "--loglevel=WARNING", "--without-gossip", "--without-mingle",
          "--without-heartbeat", "-Q", QUEUE, "-n", f"fault{time.monotonic_ns()}@%h"],
         cwd=REPO_ROOT, env=env, stdout=LOG, stderr=subprocess.STDOUT,
     )  # fmt: skip
+    STARTED.append(proc)
+    return proc
 
 
 def _dsn() -> str:
@@ -95,7 +110,8 @@ def test_worker_killed_or_its_connection_dropped_mid_licence_issue_then_it_is_is
             blocked = _wait(
                 lambda: observer.execute(
                     "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock'"
+                    "AND wait_event_type = 'Lock' AND query LIKE %s",
+                    [f"%{table}%FOR UPDATE%"],
                 ).fetchone(),
                 60,
                 "the worker to block on the order's lock inside its transaction",
@@ -110,9 +126,7 @@ def test_worker_killed_or_its_connection_dropped_mid_licence_issue_then_it_is_is
             raise
         holder.rollback()  # the lock is released: the dead worker's statement runs on, its commit never comes
         _wait(
-            lambda: (
-                not holder.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [blocked[0]]).fetchone()
-            ),
+            lambda: not observer.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", blocked).fetchone(),
             30,
             "PostgreSQL to end the worker's session",
         )
