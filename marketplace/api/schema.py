@@ -26,6 +26,8 @@ SCHEMA_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "marketplace.api.schema.one_request_content_type",
     ],
+    # Django's <int:...> matches digits only: a negative id never reaches a view (the resolver's 404 page)
+    "PATH_CONVERTER_OVERRIDES": {"int": {"type": "integer", "minimum": 0}},
     "ENUM_NAME_OVERRIDES": {"ReportReasonEnum": "marketplace.moderation.claims_api.REPORT_REASON_CHOICES"},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -29,6 +29,8 @@ class EarningsSerializer(serializers.Serializer):
 class EarningsView(PluginAPIView):
     """The signed-in seller's money, per currency: held in escrow, releasable, paid out."""
 
+    pagination_class = None  # one row per currency, a plain list (the schema said paginated)
+
     @extend_schema(responses=EarningsSerializer(many=True))
     def get(self, request):
         return Response(EarningsSerializer(selectors.seller_earnings(seller=request.user), many=True).data)
