@@ -79,6 +79,10 @@ def _dispatch_later(event_id: str) -> None:
         logger.warning("Outbox event %s not sent to the broker; the sweeper will retry", event_id)
 
 
+class _HandledElsewhere(Exception):
+    """Another dispatcher recorded the handler first (the unique handling row refused ours)."""
+
+
 def event_dispatch(event_id: str) -> str:
     """Run the handlers still owed for one event. Idempotent: a handled event is left alone."""
     from .models import OutboxEvent, OutboxHandling
@@ -94,11 +98,15 @@ def event_dispatch(event_id: str) -> str:
         try:
             with transaction.atomic():
                 func(event)
-                OutboxHandling.objects.create(event=event, handler=name)
-        except IntegrityError:
+                try:
+                    with transaction.atomic():
+                        OutboxHandling.objects.create(event=event, handler=name)
+                except IntegrityError:
+                    raise _HandledElsewhere from None
+        except _HandledElsewhere:
             # another dispatcher recorded this handler first; the handler's work rolled back with it
             continue
-        except Exception as exc:
+        except Exception as exc:  # the handler's own errors, an IntegrityError of its work included
             logger.exception("Outbox handler %s failed on %s %s", name, event.type, event.pk)
             failures.append(f"{name}: {type(exc).__name__}")
     now = timezone.now()

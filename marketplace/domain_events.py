@@ -8,6 +8,7 @@ from payouts). :func:`domain_handlers_register` (``AppConfig.ready()``) wires th
 - the outbound webhooks and public signals (``marketplace.webhooks``), one webhook type per event;
 - the trust surface: a licence's credential and its status-list entry follow the licence (and a
   moderation hold or release of its listing);
+- the order: a refund made at the payment provider that empties the hold ends the order or licence;
 - moderation: a verification held for review becomes a moderation case at once, not at the next sweep.
 
 Every handler is idempotent: the outbox may run it again after a crash.
@@ -132,6 +133,13 @@ def trust_listing_follow(event) -> None:
         trust_licence_sync(licence_id=licence_id)
 
 
+def provider_refund_follow(event) -> None:
+    """A hold emptied by a refund made at the provider ends the order or its licence."""
+    from marketplace.purchases.provider_refunds import order_follow_provider_refund
+
+    order_follow_provider_refund(reference=event.payload.get("reference", ""))
+
+
 def held_verification_to_moderation(event) -> None:
     """A verification held for review reaches a moderator now, not at the next sweep: a claimant's
     verdict decides their face claim first (the claim owns its flag), then any other flag opens a case."""
@@ -157,5 +165,6 @@ def domain_handlers_register() -> None:
         outbox.handler_register(f"licence.{kind}", trust_licence_follow)
     for kind in LISTING_REVIEW_KINDS:
         outbox.handler_register(f"listing.{kind}", trust_listing_follow)
+    outbox.handler_register("hold.voided", provider_refund_follow)
     outbox.handler_register("verification.blocked", held_verification_to_moderation)
     outbox.handler_register("verification.verified", claims_after_verification)
