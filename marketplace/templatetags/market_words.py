@@ -49,3 +49,8 @@ def case_age(case):
     from django.utils.timesince import timesince
 
     return timesince(case.created_at, case.decided_at or timezone.now())
+
+
+@register.filter
+def finding_text(finding):
+    return words.finding_text(finding)
