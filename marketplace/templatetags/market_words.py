@@ -54,3 +54,8 @@ def case_age(case):
 @register.filter
 def finding_text(finding):
     return words.finding_text(finding)
+
+
+@register.filter
+def still_check(code):
+    return words.STILL_CHECK_LABELS.get(code, "")
