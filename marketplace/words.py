@@ -196,3 +196,26 @@ def case_title(case) -> str:
     if case.source in (CaseSource.USER_REPORT, CaseSource.HOST_REPORT) and reason in REPORT_REASON_LABELS:
         return _("Reported: %(reason)s") % {"reason": REPORT_REASON_LABELS[reason]}
     return case.summary
+
+
+#: what the automatic check said about one evidence still (codes: usage.evidence_checks.StillVerdict)
+STILL_CHECK_LABELS = {
+    "licensed_face": gettext_lazy("shows the licensed face"),
+    "wrong_face": gettext_lazy("shows a different face"),
+    "no_face": gettext_lazy("no face found"),
+    "unreadable": gettext_lazy("the image could not be read"),
+    "no_template": gettext_lazy("the seller has no verified face to compare with"),
+}
+
+
+def finding_text(finding: Mapping[str, Any]) -> str:
+    """One usage-check finding in words; stills are counted from 1 (the stored position counts from 0)."""
+    code = str(finding.get("code", ""))
+    still_code = code.removeprefix("still_")
+    if code.startswith("still_") and still_code in STILL_CHECK_LABELS:
+        try:
+            number = int(finding.get("message", "")) + 1
+        except (TypeError, ValueError):
+            return str(STILL_CHECK_LABELS[still_code])
+        return _("Still %(number)s: %(check)s") % {"number": number, "check": STILL_CHECK_LABELS[still_code]}
+    return str(finding.get("message", ""))

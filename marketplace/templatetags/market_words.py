@@ -49,3 +49,13 @@ def case_age(case):
     from django.utils.timesince import timesince
 
     return timesince(case.created_at, case.decided_at or timezone.now())
+
+
+@register.filter
+def finding_text(finding):
+    return words.finding_text(finding)
+
+
+@register.filter
+def still_check(code):
+    return words.STILL_CHECK_LABELS.get(code, "")

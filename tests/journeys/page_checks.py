@@ -20,6 +20,18 @@ AXE_JS = Path(__file__).resolve().parents[1] / "browser_assets" / "node_modules"
 EXTRA_RAW = ["False", "True", "None", "{'", "'}", "payment.failed", "payment.canceled", "no_template"]
 
 
+def usage_check_codes() -> set[str]:
+    """The codes the usage-report checks store: scope findings (read from the checks' own source)
+    and the per-still verdicts, also as the ``still_<code>`` findings they become."""
+    import marketplace.usage.evidence_checks
+    from marketplace.words import STILL_CHECK_LABELS
+
+    source = inspect.getsource(marketplace.usage.evidence_checks)
+    codes = set(re.findall(r'verdict\.add\(\s*"([a-z_]+)"', source)) | {"no_stills"}
+    codes |= set(STILL_CHECK_LABELS) | {f"still_{code}" for code in STILL_CHECK_LABELS}
+    return codes
+
+
 def internal_codes() -> list[str]:
     """Every stored code a page could leak: the values of each TextChoices in our apps."""
     import listings.state
@@ -32,7 +44,7 @@ def internal_codes() -> list[str]:
     from marketplace.moderation.services import REPORT_REASONS
     from verification.reasons import REASONS
 
-    codes = set(REPORT_REASONS) | set(REASONS)
+    codes = set(REPORT_REASONS) | set(REASONS) | usage_check_codes()
     for module in (
         listings.vocabulary,
         listings.state,
