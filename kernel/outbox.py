@@ -79,8 +79,12 @@ def _dispatch_later(event_id: str) -> None:
         logger.warning("Outbox event %s not sent to the broker; the sweeper will retry", event_id)
 
 
-class _HandledElsewhere(Exception):
-    """Another dispatcher recorded the handler first (the unique handling row refused ours)."""
+def _handled_elsewhere(exc: IntegrityError) -> bool:
+    """The handling row's own unique constraint refused ours (another dispatcher was first), as opposed to
+    an IntegrityError of the handler's work, which is a failure to retry. No savepoint is spent telling
+    them apart: PostgreSQL's message names the constraint, SQLite's the table and columns."""
+    text = str(exc)
+    return "fm_outbox_handled_once" in text or "fm_kernel_outboxhandling.handler" in text
 
 
 def event_dispatch(event_id: str) -> str:
@@ -98,15 +102,13 @@ def event_dispatch(event_id: str) -> str:
         try:
             with transaction.atomic():
                 func(event)
-                try:
-                    with transaction.atomic():
-                        OutboxHandling.objects.create(event=event, handler=name)
-                except IntegrityError:
-                    raise _HandledElsewhere from None
-        except _HandledElsewhere:
-            # another dispatcher recorded this handler first; the handler's work rolled back with it
-            continue
-        except Exception as exc:  # the handler's own errors, an IntegrityError of its work included
+                OutboxHandling.objects.create(event=event, handler=name)
+        except IntegrityError as exc:
+            if _handled_elsewhere(exc):
+                continue  # another dispatcher recorded this handler first; our work rolled back with it
+            logger.exception("Outbox handler %s failed on %s %s", name, event.type, event.pk)
+            failures.append(f"{name}: {type(exc).__name__}")
+        except Exception as exc:
             logger.exception("Outbox handler %s failed on %s %s", name, event.type, event.pk)
             failures.append(f"{name}: {type(exc).__name__}")
     now = timezone.now()

@@ -105,6 +105,42 @@ def test_a_failing_handler_is_retried_alone_then_marked_failed(settings, django_
     assert OutboxHandling.objects.filter(event=event).count() == 1
 
 
+def test_an_integrity_error_of_the_handlers_own_work_is_a_failure_not_handled_elsewhere(
+    django_capture_on_commit_callbacks,
+):
+    """Only the handling row's unique constraint means "another dispatcher was first"; a handler whose own
+    insert breaks a constraint has done nothing and must be retried, never marked handled."""
+    from django.contrib.auth.models import Group
+
+    Group.objects.create(name="taken")
+
+    def clashing_handler(event):
+        Group.objects.create(name="taken")
+
+    outbox.handler_register("test.clash", clashing_handler)
+    with django_capture_on_commit_callbacks(execute=True):
+        event = outbox.event_emit("test.clash", subject="thing:2", payload={})
+    event.refresh_from_db()
+    assert (
+        event.status == OutboxEvent.Status.PENDING and "clashing_handler: IntegrityError" in event.last_error
+    )
+    assert not OutboxHandling.objects.filter(event=event).exists()
+
+    OutboxHandling.objects.create(event=event, handler="tests.kernel.test_outbox.already")
+    assert outbox._handled_elsewhere(_unique_clash(event))
+
+
+def _unique_clash(event):
+    from django.db import IntegrityError, transaction
+
+    try:
+        with transaction.atomic():
+            OutboxHandling.objects.create(event=event, handler="tests.kernel.test_outbox.already")
+    except IntegrityError as exc:
+        return exc
+    raise AssertionError("the handling row was not refused")
+
+
 def test_events_of_one_subject_are_numbered_in_order(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         first = outbox.event_emit("test.seq", subject="licence:FL-1")

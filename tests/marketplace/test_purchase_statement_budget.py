@@ -21,14 +21,15 @@ from .purchase_helpers import assert_ledger_balanced, key, pay, scope_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-#: measured 99 on SQLite and on PostgreSQL (175 before the lean purchase path); the issue asks for 25
-PURCHASE_STATEMENT_BUDGET = 99
+#: measured 101 on SQLite and on PostgreSQL (175 before the lean purchase path, 99 right after it; the
+#: stored gateway event's status and the credential's red lines and project came next); the issue asks for 25
+PURCHASE_STATEMENT_BUDGET = 101
 #: statements of each phase, so a regression shows where it is
 PHASE_BUDGETS = {
     "checkout": 25,
-    "capture": 27,
+    "capture": 28,
     "outbox payment.captured.order": 21,
-    "outbox licence.issued": 26,
+    "outbox licence.issued": 27,
 }
 
 
